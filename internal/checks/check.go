@@ -85,7 +85,7 @@ type Env struct {
 // Inventory is the inventory being checked.
 func (e *Env) Inventory() *inventory.Inventory { return e.Index.Inventory() }
 
-// Appliesto reports whether c is evaluated on items from source kind k.
+// AppliesTo reports whether c is evaluated on items from source kind k.
 func (c *Check) AppliesTo(k inventory.SourceKind) bool {
 	return slices.Contains(c.Families, k.Family())
 }
