@@ -19,6 +19,8 @@ type Tree struct {
 	// .terraform, cdk.out/asset.*) are left out. For a single-file Tree it is
 	// that file's base name.
 	Files []string
+	// IsFile is true when the user named a single file: Root is that file.
+	IsFile bool
 }
 
 // LoadOptions are the inputs that change how sources resolve values.

@@ -1,0 +1,3 @@
+package sam
+
+//go:generate go run ./internal/gentemplates

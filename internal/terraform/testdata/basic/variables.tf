@@ -1,0 +1,7 @@
+variable "prefix" {
+  default = "shop"
+}
+variable "stage" {
+  default = "dev"
+}
+variable "token" {}

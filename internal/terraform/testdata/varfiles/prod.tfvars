@@ -1,0 +1,2 @@
+f = "varfile"
+g = "varfile"

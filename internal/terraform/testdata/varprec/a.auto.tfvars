@@ -1,0 +1,4 @@
+d = "a.auto"
+e = "a.auto"
+f = "a.auto"
+g = "a.auto"

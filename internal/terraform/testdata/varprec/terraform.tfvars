@@ -1,0 +1,6 @@
+b = "tfvars"
+c = "tfvars"
+d = "tfvars"
+e = "tfvars"
+f = "tfvars"
+g = "tfvars"
