@@ -80,6 +80,9 @@ type Env struct {
 	Index    *inventory.Index
 	Settings Settings
 	Now      time.Time
+	// VulnDB is the vulnerability database LW-RUN-04 matches dependencies
+	// against (`--vuln-db DIR`); nil when none is given.
+	VulnDB VulnDB
 }
 
 // Inventory is the inventory being checked.

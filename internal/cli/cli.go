@@ -50,6 +50,7 @@ type App struct {
 func commands() []func(*App) *cobra.Command {
 	return []func(*App) *cobra.Command{
 		newScanCommand,
+		newPolicyCommand,
 		newChecksCommand,
 		newVersionCommand,
 	}

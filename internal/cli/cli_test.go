@@ -76,7 +76,7 @@ func TestScanExitCodes(t *testing.T) {
 		{"--skip-checks", []string{"scan", "--skip-checks", "LW-T-0*", fake + "lowfail"}, ExitOK, "0 results", ""},
 		{"--checks", []string{"scan", "--checks", "lw-t-02", fake + "lowfail"}, ExitOK, "1 results", ""},
 		{"broken input is listed, the rest scanned", []string{"scan", fake + "broken"}, ExitError, "testdata/fake/broken/broken.fake.json:3: invalid JSON", ""},
-		{"missing PATH", []string{"scan", fake + "clean", fake + "nope"}, ExitError, "testdata/fake/nope: scan", ""},
+		{"missing PATH", []string{"scan", fake + "clean", fake + "nope"}, ExitError, "testdata/fake/nope: cannot read: no such file or directory", ""},
 		{"config fail_on from the first PATH", []string{"scan", fake + "config"}, ExitOK, "1 failed", ""},
 		{"flag wins over config", []string{"scan", "--fail-on", "low", fake + "config"}, ExitFindings, "", ""},
 		{"config waiver", []string{"scan", "--config", fake + "waivers.yaml", fake + "lowfail"}, ExitOK, "waived: bounded by the queue (config)", ""},
@@ -127,7 +127,9 @@ func TestScanOutputs(t *testing.T) {
 	}
 	var doc struct {
 		Timestamp string
-		Results   []struct{ CheckID string `json:"check_id"` }
+		Results   []struct {
+			CheckID string `json:"check_id"`
+		}
 	}
 	data, err := os.ReadFile(jsonFile)
 	if err != nil {

@@ -154,5 +154,3 @@ func lineDiff(want, got []byte) string {
 }
 
 func itoa(n int) string { b, _ := json.Marshal(n); return string(b) }
-
-

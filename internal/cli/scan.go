@@ -71,6 +71,7 @@ input could not be read (whatever could be read is still checked and reported).`
 	fl.StringArrayVar(&f.vars, "var", nil, "Terraform: set a variable, `NAME=VALUE` (repeatable)")
 	fl.StringArrayVar(&f.cfnParams, "cfn-param", nil, "CloudFormation: set a parameter, `KEY=VALUE` (repeatable)")
 	fl.StringVar(&f.stage, "stage", "", "Serverless Framework: the `STAGE` to resolve (default dev)")
+	addScanCloudTrailFlag(cmd)
 	return cmd
 }
 
@@ -130,7 +131,7 @@ func (a *App) runScan(cmd *cobra.Command, args []string, f *scanFlags) error {
 		plan.opts.Progress = prog.update
 	}
 
-	out, err := scan.Run(cmd.Context(), plan.opts)
+	out, err := a.runScanWithCloudTrail(cmd, plan.opts)
 	prog.clear()
 	if err != nil {
 		return &exitError{code: ExitError, err: fmt.Errorf("scan: %w", err)}

@@ -2,12 +2,8 @@ package cloudformation
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
-	"os"
 	"path/filepath"
 	"reflect"
-	"strings"
 	"testing"
 
 	"github.com/lambdawarden/lambdawarden/internal/inventory"
@@ -18,7 +14,13 @@ import (
 func loadTree(t testing.TB, root string, params ...string) *inventory.Inventory {
 	t.Helper()
 	ctx := context.Background()
-	tree, err := scan.NewTree(ctx, root)
+	// An absolute root displays as its base name, as for a user who scans
+	// the folder itself.
+	abs, err := filepath.Abs(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tree, err := scan.NewTree(ctx, abs)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,48 +46,4 @@ func merge(dst, src *inventory.Inventory) {
 			d.Field(i).Set(reflect.AppendSlice(d.Field(i), s.Field(i)))
 		}
 	}
-}
-
-func TestDebugDump(t *testing.T) {
-	p := os.Getenv("LW_CFN_DUMP")
-	if p == "" {
-		t.Skip("set LW_CFN_DUMP=PATH to dump the inventory of PATH")
-	}
-	abs, _ := filepath.Abs(p)
-	inv := loadTree(t, abs)
-	b, _ := json.MarshalIndent(inv, "", " ")
-	os.Stdout.Write(b)
-}
-
-func TestDebugSummary(t *testing.T) {
-	p := os.Getenv("LW_CFN_SUMMARY")
-	if p == "" {
-		t.Skip("set LW_CFN_SUMMARY=PATH to print the summary of PATH")
-	}
-	abs, _ := filepath.Abs(p)
-	var params []string
-	if s := os.Getenv("LW_CFN_PARAMS"); s != "" {
-		params = strings.Fields(s)
-	}
-	inv := loadTree(t, abs, params...)
-	for _, l := range summarize(inv) {
-		fmt.Println(l)
-	}
-	for _, e := range inv.Errors {
-		fmt.Printf("ERROR %s:%d %s\n", e.Source, e.Line, e.Message)
-	}
-}
-
-func TestDebugFind(t *testing.T) {
-	p := os.Getenv("LW_CFN_FIND")
-	if p == "" {
-		t.Skip("set LW_CFN_FIND=PATH to list the templates found under PATH")
-	}
-	abs, _ := filepath.Abs(p)
-	tree, err := scan.NewTree(context.Background(), abs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	found, err := New().Find(context.Background(), tree)
-	fmt.Println(found, err)
 }

@@ -62,7 +62,9 @@ type stack struct {
 	tags   map[string]string
 	// children are nested stacks by logical ID (nil entry: could not load).
 	children map[string]*stack
-	routes   []sam.Route
+	// written are the resources as written in the template, by logical ID.
+	written map[string]*yaml.Node
+	routes  []sam.Route
 }
 
 // resource is a resource of a loaded stack.
@@ -173,6 +175,8 @@ func (l *loader) loadStack(rel, prefix string, given map[string]*intrinsics.Valu
 	if t.IsSAM() {
 		st.kind = inventory.SAM
 	}
+	st.written = map[string]*yaml.Node{}
+	template.Pairs(t.Resources, func(k, v *yaml.Node) { st.written[k.Value] = v })
 	if parent != nil {
 		for k, v := range parent.tags {
 			st.tags[k] = v

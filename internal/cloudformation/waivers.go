@@ -20,7 +20,7 @@ import (
 // A waiver without a reason is rejected with an error.
 func (st *stack) waivers(r *resource) {
 	// The span is the resource as written (for SAM, the SAM resource).
-	node := template.Get(st.t.Resources, r.r.LogicalID)
+	node := st.written[r.r.LogicalID]
 	if node == nil {
 		return
 	}

@@ -264,7 +264,9 @@ func verdict(sum result.Summary, errs int) htmlVerdict {
 	case sum.Unknown > 0:
 		v.Class = "warn"
 		v.Headline = "No failures, but some checks could not be evaluated"
-		v.Detail = ""
+	case sum.Results == 0:
+		v.Class = "warn"
+		v.Headline = "No results: no check applied to the scanned inputs"
 	default:
 		v.Headline = "Every evaluated check passes"
 	}

@@ -54,7 +54,7 @@ func TestJSONShape(t *testing.T) {
 	}
 	var sum struct {
 		Functions, Results, Pass, Fail, Unknown, Waived int
-		BySeverity map[string]int `json:"by_severity"`
+		BySeverity                                      map[string]int `json:"by_severity"`
 	}
 	if err := json.Unmarshal(doc["summary"], &sum); err != nil {
 		t.Fatal(err)

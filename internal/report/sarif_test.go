@@ -393,14 +393,27 @@ func TestSARIFResultLimit(t *testing.T) {
 	if len(n) != 1 || !strings.Contains(n[0].Message.Text, "10 less severe results") {
 		t.Errorf("notifications %+v", n)
 	}
-	if testing.Short() {
-		return
-	}
-	if err := validateSARIF(t, sarifSchema(t), b); err != nil {
-		t.Fatal(err)
-	}
 }
 
 func TestSARIFGolden(t *testing.T) {
 	assertGolden(t, "fixture.sarif", renderFormat(t, "sarif", reporttest.Scan(), report.Options{}))
+}
+
+// TestSARIFExternalFile validates a SARIF file made elsewhere (for example by
+// `lambdawarden scan examples --format sarif`) with the same schema and GitHub
+// checks: LW_SARIF_FILE=path go test ./internal/report -run SARIFExternal
+func TestSARIFExternalFile(t *testing.T) {
+	path := os.Getenv("LW_SARIF_FILE")
+	if path == "" {
+		t.Skip("set LW_SARIF_FILE to validate a SARIF file")
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := validateSARIF(t, sarifSchema(t), b); err != nil {
+		t.Fatalf("%s does not validate: %v", path, err)
+	}
+	log := checkGitHub(t, b)
+	t.Logf("%s: %d rules, %d results", path, len(log.Runs[0].Tool.Driver.Rules), len(log.Runs[0].Results))
 }

@@ -2,7 +2,9 @@ package scan
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"reflect"
 	"runtime"
@@ -168,7 +170,13 @@ func load(ctx context.Context, opts Options, workers int) (*inventory.Inventory,
 			if ctx.Err() != nil {
 				return nil, ctx.Err()
 			}
-			merged.Errors = append(merged.Errors, inventory.Error{Source: displayName(p), Message: err.Error()})
+			// The message names the PATH only by its display name: reports
+			// never hold absolute paths.
+			msg := err.Error()
+			if pe := (*fs.PathError)(nil); errors.As(err, &pe) {
+				msg = "cannot read: " + pe.Err.Error()
+			}
+			merged.Errors = append(merged.Errors, inventory.Error{Source: displayName(p), Message: msg})
 			continue
 		}
 		trees = append(trees, t)

@@ -2,6 +2,7 @@ package scan
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -32,7 +33,7 @@ func NewTree(ctx context.Context, root string) (*Tree, error) {
 	t := &Tree{Root: root, Display: displayName(root)}
 	if !info.IsDir() {
 		if !info.Mode().IsRegular() {
-			return nil, fmt.Errorf("scan %s: not a regular file or directory", root)
+			return nil, fmt.Errorf("scan %s: %w", root, &fs.PathError{Op: "scan", Path: root, Err: errors.New("not a regular file or directory")})
 		}
 		t.IsFile = true
 		t.Files = []string{filepath.Base(root)}

@@ -5,6 +5,7 @@ import (
 
 	"github.com/zclconf/go-cty/cty"
 
+	"github.com/lambdawarden/lambdawarden/internal/iampolicy"
 	"github.com/lambdawarden/lambdawarden/internal/inventory"
 )
 
@@ -107,8 +108,12 @@ func SymbolicAttr(mode Mode, typ, address, attr string, get func(string) cty.Val
 				if s, ok := str("arn"); ok {
 					return cty.StringVal(s)
 				}
-				n := named("name")
-				return cty.StringVal("arn:aws:iam::" + acct + ":policy/" + n)
+				if s, ok := str("name"); ok {
+					if mp, ok := iampolicy.AWSManaged(s); ok {
+						return cty.StringVal(mp.ARN)
+					}
+				}
+				return cty.StringVal("arn:aws:iam::" + acct + ":policy/" + named("name"))
 			}
 		}
 	}
@@ -117,9 +122,6 @@ func SymbolicAttr(mode Mode, typ, address, attr string, get func(string) cty.Val
 	case "aws_iam_role", "aws_iam_policy", "aws_iam_user", "aws_iam_instance_profile":
 		kind := strings.TrimPrefix(typ, "aws_iam_")
 		kind = strings.ReplaceAll(kind, "_", "-")
-		if kind == "instance-profile" {
-			kind = "instance-profile"
-		}
 		p := "/"
 		if s, ok := str("path"); ok && s != "" {
 			p = s

@@ -43,6 +43,14 @@ type loader struct {
 	funcs        map[string]function.Function
 	rootVars     map[string]cty.Value
 	internalErrs int
+	// bareCtx is the context of expressions that reference nothing.
+	bareCtx *hcl.EvalContext
+	// ctxPool holds evaluation contexts (with their emptied Variables) for
+	// reuse: a context is dead once its expression has been evaluated.
+	ctxPool []*hcl.EvalContext
+	// objPool holds emptied maps that cty.ObjectVal inputs are built in
+	// (ObjectVal copies them).
+	objPool []map[string]cty.Value
 }
 
 func newLoader(ctx context.Context, t *scan.Tree, rootDir string, opts scan.LoadOptions) *loader {
@@ -62,7 +70,51 @@ func newLoader(ctx context.Context, t *scan.Tree, rootDir string, opts scan.Load
 		displayCache: map[string]string{},
 	}
 	l.funcs = l.functions(true)
+	l.bareCtx = &hcl.EvalContext{Functions: l.funcs}
 	return l
+}
+
+// pooledMapMax is the size above which a map is not kept for reuse
+// (clearing a large map costs as much as making a new one).
+const pooledMapMax = 32
+
+// getCtx returns an evaluation context with the functions and no variables.
+func (l *loader) getCtx() *hcl.EvalContext {
+	if n := len(l.ctxPool); n > 0 {
+		ctx := l.ctxPool[n-1]
+		l.ctxPool = l.ctxPool[:n-1]
+		return ctx
+	}
+	return &hcl.EvalContext{Functions: l.funcs, Variables: make(map[string]cty.Value, 4)}
+}
+
+// putCtx returns a context from getCtx once nothing uses it any more.
+func (l *loader) putCtx(ctx *hcl.EvalContext) {
+	if len(ctx.Variables) > pooledMapMax {
+		return
+	}
+	clear(ctx.Variables)
+	l.ctxPool = append(l.ctxPool, ctx)
+}
+
+// getObj returns an empty map to build an object's attributes in.
+func (l *loader) getObj() map[string]cty.Value {
+	if n := len(l.objPool); n > 0 {
+		m := l.objPool[n-1]
+		l.objPool = l.objPool[:n-1]
+		return m
+	}
+	return make(map[string]cty.Value, 4)
+}
+
+// objectVal builds an object from a map from getObj and recycles the map.
+func (l *loader) objectVal(attrs map[string]cty.Value) cty.Value {
+	v := cty.ObjectVal(attrs)
+	if len(attrs) <= pooledMapMax {
+		clear(attrs)
+		l.objPool = append(l.objPool, attrs)
+	}
+	return v
 }
 
 // modInst is one instance of a module.
@@ -74,11 +126,28 @@ type modInst struct {
 	callScope *scope
 	depth     int
 	sc        *scope
-	vals      map[string]cty.Value // "var.x", "local.x", "output.x"
-	busy      map[string]bool
+	varVals   map[string]cty.Value // by variable name
+	localVals map[string]cty.Value
+	outVals   map[string]cty.Value
+	busy      map[string]bool // "var.x", "local.x", "output.x"
 	res       map[*resourceConfig]*expansion
 	kids      map[*moduleCall]*childSet
 	providers map[string]*providerRef
+	// varObjs and localObjs are the `var` and `local` objects of
+	// expressions that reference one variable or local, by its name.
+	varObjs   map[string]cty.Value
+	localObjs map[string]cty.Value
+	// refs caches refValue for the common needs (one attribute, or all).
+	refs    map[refKey]cty.Value
+	pathObj cty.Value // cty.NilVal until first needed
+}
+
+// refKey is a reference to a resource or data block with what it needs:
+// one attribute (attr) or all of them (all).
+type refKey struct {
+	rc   *resourceConfig
+	attr string
+	all  bool
 }
 
 type providerRef struct {
@@ -109,14 +178,20 @@ type scope struct {
 	eachKey  cty.Value
 	eachVal  cty.Value
 	extra    map[string]cty.Value
+	// countObj and eachObj are the count and each objects, once built.
+	countObj cty.Value
+	eachObj  cty.Value
 }
 
 func (l *loader) newModInst(def *module, addr string, parent *modInst, call *moduleCall, callScope *scope) *modInst {
 	m := &modInst{
 		l: l, def: def, addr: addr, call: call, callScope: callScope,
-		vals: map[string]cty.Value{}, busy: map[string]bool{},
-		res: map[*resourceConfig]*expansion{}, kids: map[*moduleCall]*childSet{},
+		varVals: map[string]cty.Value{}, localVals: map[string]cty.Value{}, outVals: map[string]cty.Value{},
+		busy: map[string]bool{},
+		res:  make(map[*resourceConfig]*expansion, len(def.resources)), kids: map[*moduleCall]*childSet{},
 		providers: map[string]*providerRef{},
+		varObjs:   map[string]cty.Value{}, localObjs: map[string]cty.Value{},
+		refs: map[refKey]cty.Value{},
 	}
 	m.sc = &scope{m: m}
 	if parent != nil {
@@ -158,6 +233,10 @@ func (l *loader) evalExpr(expr hcl.Expression, sc *scope) (v cty.Value) {
 	}()
 	ctx := sc.context(expr.Variables())
 	v, diags := expr.Value(ctx)
+	if ctx != l.bareCtx {
+		// Diagnostics point at ctx: read them before it is reused.
+		defer l.putCtx(ctx)
+	}
 	if diags.HasErrors() {
 		return cty.DynamicVal.Mark(WhyMark(diagWhy(diags)))
 	}
@@ -187,7 +266,7 @@ func diagWhy(diags hcl.Diagnostics) string {
 // need is which attributes of an object an expression reads.
 type need struct {
 	all   bool
-	attrs map[string]bool
+	attrs []string // without duplicates; ignored when all
 }
 
 func (n *need) add(rest hcl.Traversal) {
@@ -208,10 +287,28 @@ func (n *need) add(rest hcl.Traversal) {
 		n.all = true
 		return
 	}
-	if n.attrs == nil {
-		n.attrs = map[string]bool{}
+	n.attrs = appendUnique(n.attrs, a.Name)
+}
+
+// key returns the cache key of n for rc, or false when n is not one of the
+// cached shapes (all attributes, or exactly one).
+func (n *need) key(rc *resourceConfig) (refKey, bool) {
+	switch {
+	case n.all:
+		return refKey{rc: rc, all: true}, true
+	case len(n.attrs) == 1:
+		return refKey{rc: rc, attr: n.attrs[0]}, true
 	}
-	n.attrs[a.Name] = true
+	return refKey{}, false
+}
+
+func appendUnique(list []string, s string) []string {
+	for _, x := range list {
+		if x == s {
+			return list
+		}
+	}
+	return append(list, s)
 }
 
 func attrAt(t hcl.Traversal, i int) string {
@@ -224,35 +321,47 @@ func attrAt(t hcl.Traversal, i int) string {
 	return ""
 }
 
+// blockRef is what an expression reads of one resource or data block (or
+// module call): the block's type and name, and the attributes it needs.
+type blockRef struct {
+	data bool
+	typ  string
+	name string
+	need need
+}
+
+// addBlockRef merges a reference into refs.
+func addBlockRef(refs []blockRef, data bool, typ, name string, rest hcl.Traversal) []blockRef {
+	if typ == "" || name == "" {
+		return refs
+	}
+	for i := range refs {
+		if r := &refs[i]; r.data == data && r.typ == typ && r.name == name {
+			r.need.add(rest)
+			return refs
+		}
+	}
+	refs = append(refs, blockRef{data: data, typ: typ, name: name})
+	refs[len(refs)-1].need.add(rest)
+	return refs
+}
+
+var terraformObj = cty.ObjectVal(map[string]cty.Value{"workspace": cty.StringVal("default")})
+
 // context builds the evaluation context for the given references: only the
-// objects they name are evaluated.
+// objects they name are evaluated, and of resources and data sources only
+// the attributes they read. The context is the loader's to reuse once the
+// expression is evaluated (see evalExpr).
 func (sc *scope) context(travs []hcl.Traversal) *hcl.EvalContext {
 	m := sc.m
-	ctx := &hcl.EvalContext{Functions: m.l.funcs}
+	l := m.l
 	if len(travs) == 0 {
-		return ctx
+		return l.bareCtx
 	}
-	vars := map[string]cty.Value{}
-	var varN, localN map[string]bool
-	res := map[string]map[string]*need{}  // type -> name -> need
-	data := map[string]map[string]*need{} // type -> name -> need
-	mods := map[string]*need{}
-	addRes := func(into map[string]map[string]*need, typ, name string, rest hcl.Traversal) {
-		if typ == "" || name == "" {
-			return
-		}
-		byName := into[typ]
-		if byName == nil {
-			byName = map[string]*need{}
-			into[typ] = byName
-		}
-		nd := byName[name]
-		if nd == nil {
-			nd = &need{}
-			byName[name] = nd
-		}
-		nd.add(rest)
-	}
+	ctx := l.getCtx()
+	vars := ctx.Variables
+	var varN, localN []string
+	var refs, mods []blockRef
 	for _, t := range travs {
 		root := t.RootName()
 		if v, ok := sc.extra[root]; ok {
@@ -262,106 +371,145 @@ func (sc *scope) context(travs []hcl.Traversal) *hcl.EvalContext {
 		switch root {
 		case "var":
 			if n := attrAt(t, 1); n != "" {
-				if varN == nil {
-					varN = map[string]bool{}
-				}
-				varN[n] = true
+				varN = appendUnique(varN, n)
 			}
 		case "local":
 			if n := attrAt(t, 1); n != "" {
-				if localN == nil {
-					localN = map[string]bool{}
-				}
-				localN[n] = true
+				localN = appendUnique(localN, n)
 			}
 		case "count":
 			if sc.countIdx != cty.NilVal {
-				vars["count"] = cty.ObjectVal(map[string]cty.Value{"index": sc.countIdx})
+				if sc.countObj == cty.NilVal {
+					sc.countObj = cty.ObjectVal(map[string]cty.Value{"index": sc.countIdx})
+				}
+				vars["count"] = sc.countObj
 			}
 		case "each":
 			if sc.hasEach {
-				vars["each"] = cty.ObjectVal(map[string]cty.Value{"key": sc.eachKey, "value": sc.eachVal})
+				if sc.eachObj == cty.NilVal {
+					sc.eachObj = cty.ObjectVal(map[string]cty.Value{"key": sc.eachKey, "value": sc.eachVal})
+				}
+				vars["each"] = sc.eachObj
 			}
 		case "path":
-			vars["path"] = cty.ObjectVal(map[string]cty.Value{
-				"module": cty.StringVal(m.def.rel), "root": cty.StringVal("."), "cwd": cty.StringVal("."),
-			})
-		case "terraform":
-			vars["terraform"] = cty.ObjectVal(map[string]cty.Value{"workspace": cty.StringVal("default")})
-		case "data":
-			if len(t) > 3 {
-				addRes(data, attrAt(t, 1), attrAt(t, 2), t[3:])
-			} else {
-				addRes(data, attrAt(t, 1), attrAt(t, 2), nil)
+			if m.pathObj == cty.NilVal {
+				m.pathObj = cty.ObjectVal(map[string]cty.Value{
+					"module": cty.StringVal(m.def.rel), "root": cty.StringVal("."), "cwd": cty.StringVal("."),
+				})
 			}
+			vars["path"] = m.pathObj
+		case "terraform":
+			vars["terraform"] = terraformObj
+		case "data":
+			var rest hcl.Traversal
+			if len(t) > 3 {
+				rest = t[3:]
+			}
+			refs = addBlockRef(refs, true, attrAt(t, 1), attrAt(t, 2), rest)
 		case "module":
 			if n := attrAt(t, 1); n != "" && m.def.callByKey[n] != nil {
-				nd := mods[n]
-				if nd == nil {
-					nd = &need{}
-					mods[n] = nd
-				}
-				nd.add(t[2:])
+				mods = addBlockRef(mods, false, "module", n, t[2:])
 			}
 		default:
 			if m.def.hasTypes[root] {
+				var rest hcl.Traversal
 				if len(t) > 2 {
-					addRes(res, root, attrAt(t, 1), t[2:])
-				} else {
-					addRes(res, root, attrAt(t, 1), nil)
+					rest = t[2:]
 				}
+				refs = addBlockRef(refs, false, root, attrAt(t, 1), rest)
 			}
 		}
 	}
 	if varN != nil {
-		obj := map[string]cty.Value{}
-		for n := range varN {
-			if v := m.variable(n); v != cty.NilVal {
-				obj[n] = v
-			}
-		}
-		vars["var"] = cty.ObjectVal(obj)
+		vars["var"] = m.namedObject(varN, m.varObjs, m.variable, m.varVals)
 	}
 	if localN != nil {
-		obj := map[string]cty.Value{}
-		for n := range localN {
-			if v := m.local(n); v != cty.NilVal {
-				obj[n] = v
-			}
-		}
-		vars["local"] = cty.ObjectVal(obj)
+		vars["local"] = m.namedObject(localN, m.localObjs, m.local, m.localVals)
 	}
-	for typ, names := range res {
-		obj := map[string]cty.Value{}
-		for name, nd := range names {
-			if rc := m.def.byKey[typ+"."+name]; rc != nil {
-				obj[name] = m.refValue(rc, nd)
-			}
-		}
-		vars[typ] = cty.ObjectVal(obj)
-	}
-	if len(data) > 0 {
-		types := map[string]cty.Value{}
-		for typ, names := range data {
-			obj := map[string]cty.Value{}
-			for name, nd := range names {
-				if rc := m.def.byKey["data."+typ+"."+name]; rc != nil {
-					obj[name] = m.refValue(rc, nd)
-				}
-			}
-			types[typ] = cty.ObjectVal(obj)
-		}
-		vars["data"] = cty.ObjectVal(types)
+	if len(refs) > 0 {
+		m.blockObjects(refs, vars)
 	}
 	if len(mods) > 0 {
-		obj := map[string]cty.Value{}
-		for n, nd := range mods {
-			obj[n] = m.moduleValue(m.def.callByKey[n], nd)
+		obj := l.getObj()
+		for i := range mods {
+			obj[mods[i].name] = m.moduleValue(m.def.callByKey[mods[i].name], &mods[i].need)
 		}
-		vars["module"] = cty.ObjectVal(obj)
+		vars["module"] = l.objectVal(obj)
 	}
-	ctx.Variables = vars
 	return ctx
+}
+
+// namedObject builds the `var` or `local` object of the given names with
+// get; an object of one name is cached once its value is final (in vals).
+func (m *modInst) namedObject(names []string, cache map[string]cty.Value, get func(string) cty.Value, vals map[string]cty.Value) cty.Value {
+	if len(names) == 1 {
+		if v, ok := cache[names[0]]; ok {
+			return v
+		}
+	}
+	obj := m.l.getObj()
+	final := true
+	for _, n := range names {
+		v := get(n)
+		if v == cty.NilVal {
+			continue // not declared
+		}
+		obj[n] = v
+		if _, ok := vals[n]; !ok {
+			final = false // being computed: it refers to itself
+		}
+	}
+	v := m.l.objectVal(obj)
+	if len(names) == 1 && final {
+		cache[names[0]] = v
+	}
+	return v
+}
+
+// blockObjects adds to vars the objects of the referenced resource types
+// and, under "data", of the data source types.
+func (m *modInst) blockObjects(refs []blockRef, vars map[string]cty.Value) {
+	l := m.l
+	// Managed types first, then data, as refs of one type are gathered.
+	var dataObj map[string]cty.Value
+	done := make([]bool, len(refs))
+	for _, data := range []bool{false, true} {
+		for i := range refs {
+			if done[i] || refs[i].data != data {
+				continue
+			}
+			typ := refs[i].typ
+			obj := l.getObj()
+			for j := i; j < len(refs); j++ {
+				r := &refs[j]
+				if done[j] || r.data != data || r.typ != typ {
+					continue
+				}
+				done[j] = true
+				var rc *resourceConfig
+				if data {
+					rc = m.def.byKey["data."+typ+"."+r.name]
+				} else {
+					rc = m.def.byKey[typ+"."+r.name]
+				}
+				if rc != nil {
+					obj[r.name] = m.cachedRefValue(rc, &r.need)
+				}
+			}
+			v := l.objectVal(obj)
+			if !data {
+				vars[typ] = v
+				continue
+			}
+			if dataObj == nil {
+				dataObj = l.getObj()
+			}
+			dataObj[typ] = v
+		}
+	}
+	if dataObj != nil {
+		vars["data"] = l.objectVal(dataObj)
+	}
 }
 
 // with returns a copy of sc with one more iterator variable.
@@ -378,14 +526,14 @@ func (sc *scope) with(name string, v cty.Value) *scope {
 // variable returns the value of an input variable, or cty.NilVal when it is
 // not declared.
 func (m *modInst) variable(name string) cty.Value {
-	key := "var." + name
-	if v, ok := m.vals[key]; ok {
+	if v, ok := m.varVals[name]; ok {
 		return v
 	}
 	decl := m.def.variables[name]
 	if decl == nil {
 		return cty.NilVal
 	}
+	key := "var." + name
 	if m.busy[key] {
 		return cty.DynamicVal.Mark(WhyMark("variable " + name + " refers to itself"))
 	}
@@ -413,7 +561,7 @@ func (m *modInst) variable(name string) cty.Value {
 	} else {
 		v = conformVar(v, decl)
 	}
-	m.vals[key] = v
+	m.varVals[name] = v
 	return v
 }
 
@@ -438,40 +586,40 @@ func conformVar(v cty.Value, decl *variableDecl) (out cty.Value) {
 }
 
 func (m *modInst) local(name string) cty.Value {
-	key := "local." + name
-	if v, ok := m.vals[key]; ok {
+	if v, ok := m.localVals[name]; ok {
 		return v
 	}
 	a := m.def.locals[name]
 	if a == nil {
 		return cty.NilVal
 	}
+	key := "local." + name
 	if m.busy[key] {
 		return cty.DynamicVal.Mark(WhyMark("local." + name + " refers to itself"))
 	}
 	m.busy[key] = true
 	v := m.l.evalExpr(a.Expr, m.sc)
 	delete(m.busy, key)
-	m.vals[key] = v
+	m.localVals[name] = v
 	return v
 }
 
 func (m *modInst) output(name string) cty.Value {
-	key := "output." + name
-	if v, ok := m.vals[key]; ok {
+	if v, ok := m.outVals[name]; ok {
 		return v
 	}
 	a := m.def.outputs[name]
 	if a == nil {
 		return cty.NilVal
 	}
+	key := "output." + name
 	if m.busy[key] {
 		return cty.DynamicVal.Mark(WhyMark("output " + name + " refers to itself"))
 	}
 	m.busy[key] = true
 	v := m.l.evalExpr(a.Expr, m.sc).Mark(RefMark{Address: m.addr})
 	delete(m.busy, key)
-	m.vals[key] = v
+	m.outVals[name] = v
 	return v
 }
 
@@ -618,13 +766,16 @@ func (m *modInst) instances(rc *resourceConfig) *expansion {
 		}
 		x.insts = []*resInst{m.newResInst(rc, base, sc)}
 	}
+	if x.insts == nil {
+		x.insts = make([]*resInst, 0, len(keys))
+	}
 	for _, k := range keys {
-		sc := &scope{m: m}
+		sc := m.sc // a block without count or for_each sees the module's scope
 		switch {
 		case rc.count != nil:
-			sc.countIdx = k.key
+			sc = &scope{m: m, countIdx: k.key}
 		case rc.forEach != nil:
-			sc.hasEach, sc.eachKey, sc.eachVal = true, k.key, k.each
+			sc = &scope{m: m, hasEach: true, eachKey: k.key, eachVal: k.each}
 		}
 		x.insts = append(x.insts, m.newResInst(rc, base+k.str, sc))
 	}
@@ -632,33 +783,57 @@ func (m *modInst) instances(rc *resourceConfig) *expansion {
 	return x
 }
 
-// refValue is the value a reference to a resource or data block sees.
-func (m *modInst) refValue(rc *resourceConfig, nd *need) cty.Value {
+// cachedRefValue is refValue, cached per module instance for the common
+// needs once the value is final.
+func (m *modInst) cachedRefValue(rc *resourceConfig, nd *need) cty.Value {
+	key, ok := nd.key(rc)
+	if ok {
+		if v, hit := m.refs[key]; hit {
+			return v
+		}
+	}
+	v, final := m.refValue(rc, nd)
+	if ok && final {
+		m.refs[key] = v
+	}
+	return v
+}
+
+// refValue is the value a reference to a resource or data block sees;
+// final is false when part of it is being computed (it refers to itself)
+// and so differs from what later references see.
+func (m *modInst) refValue(rc *resourceConfig, nd *need) (v cty.Value, final bool) {
 	x := m.instances(rc)
+	final = m.res[rc] == x
 	if x.why != "" {
-		return cty.DynamicVal.Mark(WhyMark(x.why))
+		return cty.DynamicVal.Mark(WhyMark(x.why)), final
 	}
 	switch {
 	case rc.count != nil:
 		if len(x.insts) == 0 {
-			return cty.EmptyTupleVal
+			return cty.EmptyTupleVal, final
 		}
 		vals := make([]cty.Value, len(x.insts))
 		for i, ri := range x.insts {
-			vals[i] = ri.object(nd)
+			var f bool
+			vals[i], f = ri.object(nd)
+			final = final && f
 		}
-		return cty.TupleVal(vals)
+		return cty.TupleVal(vals), final
 	case rc.forEach != nil:
 		vals := make(map[string]cty.Value, len(x.insts))
 		for _, ri := range x.insts {
-			vals[ri.sc.eachKey.AsString()] = ri.object(nd)
+			o, f := ri.object(nd)
+			vals[ri.sc.eachKey.AsString()] = o
+			final = final && f
 		}
-		return cty.ObjectVal(vals)
+		return cty.ObjectVal(vals), final
 	}
 	if len(x.insts) == 0 {
-		return cty.DynamicVal
+		return cty.DynamicVal, final
 	}
-	return x.insts[0].object(nd)
+	o, f := x.insts[0].object(nd)
+	return o, final && f
 }
 
 // children expands a module call (cached).
@@ -737,7 +912,7 @@ func (m *modInst) moduleValue(call *moduleCall, nd *need) cty.Value {
 				vals[n] = k.output(n)
 			}
 		} else {
-			for n := range nd.attrs {
+			for _, n := range nd.attrs {
 				if v := k.output(n); v != cty.NilVal {
 					vals[n] = v
 				}
@@ -881,60 +1056,78 @@ type resInst struct {
 	m    *modInst
 	rc   *resourceConfig
 	addr string
+	mark any // RefMark{Address: addr}
 	sc   *scope
 	vals map[string]cty.Value
-	busy map[string]bool
+	busy []string // attributes being computed
 }
 
 func (m *modInst) newResInst(rc *resourceConfig, addr string, sc *scope) *resInst {
-	return &resInst{m: m, rc: rc, addr: addr, sc: sc, vals: map[string]cty.Value{}, busy: map[string]bool{}}
+	return &resInst{m: m, rc: rc, addr: addr, mark: RefMark{Address: addr}, sc: sc, vals: map[string]cty.Value{}}
 }
 
 // commonComputed are the computed attributes a whole-object reference sees.
 var commonComputed = []string{"arn", "id", "name", "invoke_arn", "qualified_arn", "version", "url", "function_url", "execution_arn", "layer_arn", "key_id"}
 
 // object is the instance as a reference sees it: the needed attributes,
-// each marked with the instance's address.
-func (ri *resInst) object(nd *need) cty.Value {
-	mark := RefMark{Address: ri.addr}
-	vals := map[string]cty.Value{}
+// each marked with the instance's address. final is false when one of them
+// is being computed (it refers to itself).
+func (ri *resInst) object(nd *need) (v cty.Value, final bool) {
+	l := ri.m.l
+	vals := l.getObj()
+	final = true
+	add := func(n string) {
+		v, f := ri.attrFinal(n)
+		vals[n] = v.Mark(ri.mark)
+		final = final && f
+	}
 	if nd.all {
-		for n := range ri.rc.attrs {
-			vals[n] = ri.attr(n).Mark(mark)
-		}
-		for n := range ri.rc.blocks {
-			vals[n] = ri.attr(n).Mark(mark)
-		}
+		ri.rc.eachAttr(add)
+		ri.rc.eachBlockType(add)
 		for _, n := range commonComputed {
 			if _, ok := vals[n]; !ok {
-				vals[n] = ri.attr(n).Mark(mark)
+				add(n)
 			}
 		}
 	} else {
-		for n := range nd.attrs {
-			vals[n] = ri.attr(n).Mark(mark)
+		for _, n := range nd.attrs {
+			add(n)
 		}
 	}
-	return cty.ObjectVal(vals)
+	return l.objectVal(vals), final
 }
 
 // attr evaluates one attribute (configured, nested blocks, or computed).
 func (ri *resInst) attr(name string) cty.Value {
-	if v, ok := ri.vals[name]; ok {
-		return v
-	}
-	if ri.busy[name] {
-		return cty.DynamicVal.Mark(WhyMark(ri.addr + "." + name + " refers to itself"))
-	}
-	ri.busy[name] = true
-	v := ri.compute(name)
-	delete(ri.busy, name)
-	ri.vals[name] = v
+	v, _ := ri.attrFinal(name)
 	return v
 }
 
+// attrFinal is attr; final is false when the attribute is being computed
+// (it refers to itself), and so the value returned is not the one cached.
+func (ri *resInst) attrFinal(name string) (cty.Value, bool) {
+	if v, ok := ri.vals[name]; ok {
+		return v, true
+	}
+	for _, b := range ri.busy {
+		if b == name {
+			return cty.DynamicVal.Mark(WhyMark(ri.addr + "." + name + " refers to itself")), false
+		}
+	}
+	ri.busy = append(ri.busy, name)
+	v := ri.compute(name)
+	for i := len(ri.busy) - 1; i >= 0; i-- {
+		if ri.busy[i] == name {
+			ri.busy = append(ri.busy[:i], ri.busy[i+1:]...)
+			break
+		}
+	}
+	ri.vals[name] = v
+	return v, true
+}
+
 func (ri *resInst) configured(name string) cty.Value {
-	if ri.rc.attrs[name] == nil && ri.rc.blocks[name] == nil {
+	if !ri.rc.hasAttr(name) && ri.rc.blocks[name] == nil {
 		return cty.NilVal
 	}
 	return ri.attr(name)
@@ -946,8 +1139,8 @@ func (ri *resInst) compute(name string) cty.Value {
 	if rc.mode == Data && rc.typ == "aws_iam_policy_document" && (name == "json" || name == "minified_json") {
 		return ri.policyDocument()
 	}
-	if a := rc.attrs[name]; a != nil {
-		return l.evalExpr(a.Expr, ri.sc)
+	if expr, _, ok := rc.attribute(name); ok {
+		return l.evalExpr(expr, ri.sc)
 	}
 	if bs := rc.blocks[name]; bs != nil {
 		return l.evalBlocks(bs, ri.sc)
@@ -986,13 +1179,11 @@ func (ri *resInst) tagsAll() cty.Value {
 // full is the instance's value for BuildInventory: every configured
 // attribute and block, plus tags_all and arn.
 func (ri *resInst) full() cty.Value {
-	vals := map[string]cty.Value{}
-	for n := range ri.rc.attrs {
-		vals[n] = ri.attr(n)
-	}
-	for n := range ri.rc.blocks {
-		vals[n] = ri.attr(n)
-	}
+	l := ri.m.l
+	vals := l.getObj()
+	add := func(n string) { vals[n] = ri.attr(n) }
+	ri.rc.eachAttr(add)
+	ri.rc.eachBlockType(add)
 	if ri.rc.mode == Managed {
 		if _, ok := vals["tags_all"]; !ok {
 			if v := ri.attr("tags_all"); v != cty.NilVal {
@@ -1003,5 +1194,5 @@ func (ri *resInst) full() cty.Value {
 			vals["arn"] = ri.attr("arn")
 		}
 	}
-	return cty.ObjectVal(vals)
+	return l.objectVal(vals)
 }

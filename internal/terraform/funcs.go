@@ -1,6 +1,7 @@
 package terraform
 
 import (
+	"bytes"
 	"crypto/md5"
 	"crypto/sha1"
 	"crypto/sha256"
@@ -24,6 +25,7 @@ import (
 	"github.com/zclconf/go-cty/cty/convert"
 	"github.com/zclconf/go-cty/cty/function"
 	"github.com/zclconf/go-cty/cty/function/stdlib"
+	ctyjson "github.com/zclconf/go-cty/cty/json"
 )
 
 var mergeFunc = stdlib.MergeFunc
@@ -246,11 +248,16 @@ var jsonencodeFunc = function.New(&function.Spec{
 		if !v.IsWhollyKnown() {
 			return cty.UnknownVal(cty.String).WithMarks(marks).Mark(&docMark{val: args[0]}), nil
 		}
-		out, err := stdlib.JSONEncodeFunc.Call([]cty.Value{v})
+		// What stdlib.JSONEncodeFunc does with a wholly known value,
+		// without its second pass of argument checks over v.
+		if v.IsNull() {
+			return cty.StringVal("null").WithMarks(marks), nil
+		}
+		buf, err := ctyjson.Marshal(v, v.Type())
 		if err != nil {
 			return cty.NilVal, err
 		}
-		return out.WithMarks(marks), nil
+		return cty.StringVal(string(bytes.TrimSpace(buf))).WithMarks(marks), nil
 	},
 })
 

@@ -27,8 +27,8 @@ func (h *hclLocator) Loc(p cty.Path) srcloc.Location {
 		// JSON: top-level attributes only.
 		if len(p) > 0 {
 			if s, ok := p[0].(cty.GetAttrStep); ok {
-				if a := h.rc.attrs[s.Name]; a != nil {
-					return h.l.loc(a.Range)
+				if _, rng, ok := h.rc.attribute(s.Name); ok {
+					return h.l.loc(rng)
 				}
 			}
 		}

@@ -54,14 +54,57 @@ type resourceConfig struct {
 	name     string
 	count    hcl.Expression
 	forEach  hcl.Expression
-	provider string // "aws.west"; "" for the default
-	body     hcl.Body
-	syntax   *hclsyntax.Body               // nil for JSON
-	attrs    map[string]*hcl.Attribute     // content attributes
-	blocks   map[string][]*hclsyntax.Block // content blocks by type (dynamic by its label)
-	defRange hcl.Range
-	rng      hcl.Range
-	waivers  []waiverSpec
+	provider string          // "aws.west"; "" for the default
+	syntax   *hclsyntax.Body // nil for JSON
+	// jsonAttrs are the content attributes of a JSON body (of a native
+	// body they are syntax.Attributes but the meta-arguments).
+	jsonAttrs map[string]*hcl.Attribute
+	blocks    map[string][]*hclsyntax.Block // content blocks by type (dynamic by its label); nil when none
+	defRange  hcl.Range
+	rng       hcl.Range
+	waivers   []waiverSpec
+}
+
+// attribute returns a content attribute's expression and range.
+func (rc *resourceConfig) attribute(name string) (hcl.Expression, hcl.Range, bool) {
+	if rc.syntax == nil {
+		if a := rc.jsonAttrs[name]; a != nil {
+			return a.Expr, a.Range, true
+		}
+		return nil, hcl.Range{}, false
+	}
+	if a := rc.syntax.Attributes[name]; a != nil && !resourceMeta[name] {
+		return a.Expr, a.SrcRange, true
+	}
+	return nil, hcl.Range{}, false
+}
+
+// hasAttr reports whether a content attribute is set.
+func (rc *resourceConfig) hasAttr(name string) bool {
+	_, _, ok := rc.attribute(name)
+	return ok
+}
+
+// eachAttr calls fn with the name of every content attribute.
+func (rc *resourceConfig) eachAttr(fn func(string)) {
+	if rc.syntax == nil {
+		for n := range rc.jsonAttrs {
+			fn(n)
+		}
+		return
+	}
+	for n := range rc.syntax.Attributes {
+		if !resourceMeta[n] {
+			fn(n)
+		}
+	}
+}
+
+// eachBlockType calls fn with every content block type.
+func (rc *resourceConfig) eachBlockType(fn func(string)) {
+	for n := range rc.blocks {
+		fn(n)
+	}
 }
 
 type moduleCall struct {
@@ -392,6 +435,37 @@ func (l *loader) resource(b *hcl.Block) *resourceConfig {
 	if b.Type == "data" {
 		rc.mode = Data
 	}
+	if sb, ok := b.Body.(*hclsyntax.Body); ok {
+		// The meta-arguments straight from the syntax tree: what
+		// PartialContent(resourceMetaSchema) would return, without copying
+		// the body.
+		if a := sb.Attributes["count"]; a != nil {
+			rc.count = a.Expr
+		}
+		if a := sb.Attributes["for_each"]; a != nil {
+			rc.forEach = a.Expr
+		}
+		if a := sb.Attributes["provider"]; a != nil {
+			rc.provider = exprTraversal(a.Expr)
+		}
+		rc.syntax = sb
+		rc.rng = sb.SrcRange
+		rc.rng.Start = b.DefRange.Start
+		for _, blk := range sb.Blocks {
+			if resourceMeta[blk.Type] {
+				continue
+			}
+			t := blk.Type
+			if t == "dynamic" && len(blk.Labels) > 0 {
+				t = blk.Labels[0]
+			}
+			if rc.blocks == nil {
+				rc.blocks = map[string][]*hclsyntax.Block{}
+			}
+			rc.blocks[t] = append(rc.blocks[t], blk)
+		}
+		return rc
+	}
 	meta, remain, _ := b.Body.PartialContent(resourceMetaSchema)
 	if a := meta.Attributes["count"]; a != nil {
 		rc.count = a.Expr
@@ -402,35 +476,12 @@ func (l *loader) resource(b *hcl.Block) *resourceConfig {
 	if a := meta.Attributes["provider"]; a != nil {
 		rc.provider = exprTraversal(a.Expr)
 	}
-	rc.body = remain
-	rc.attrs = map[string]*hcl.Attribute{}
-	rc.blocks = map[string][]*hclsyntax.Block{}
-	if sb, ok := b.Body.(*hclsyntax.Body); ok {
-		rc.syntax = sb
-		rc.rng = sb.SrcRange
-		rc.rng.Start = b.DefRange.Start
-		for n, a := range sb.Attributes {
-			if !resourceMeta[n] {
-				rc.attrs[n] = a.AsHCLAttribute()
-			}
-		}
-		for _, blk := range sb.Blocks {
-			if resourceMeta[blk.Type] {
-				continue
-			}
-			t := blk.Type
-			if t == "dynamic" && len(blk.Labels) > 0 {
-				t = blk.Labels[0]
-			}
-			rc.blocks[t] = append(rc.blocks[t], blk)
-		}
-	} else {
-		rc.rng = b.DefRange
-		attrs, _ := remain.JustAttributes()
-		for n, a := range attrs {
-			if n != "//" {
-				rc.attrs[n] = a
-			}
+	rc.rng = b.DefRange
+	rc.jsonAttrs = map[string]*hcl.Attribute{}
+	attrs, _ := remain.JustAttributes()
+	for n, a := range attrs {
+		if n != "//" {
+			rc.jsonAttrs[n] = a
 		}
 	}
 	return rc

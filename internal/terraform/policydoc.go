@@ -45,11 +45,11 @@ func (ri *resInst) policyDocument() cty.Value {
 	}
 	var unknownParts []cty.Value
 	docs := func(attr string) []docStatement {
-		a := ri.rc.attrs[attr]
-		if a == nil {
+		_, rng, ok := ri.rc.attribute(attr)
+		if !ok {
 			return nil
 		}
-		loc := l.loc(a.Range)
+		loc := l.loc(rng)
 		v, _ := ri.attr(attr).Unmark()
 		if !v.IsKnown() || v.IsNull() || !v.CanIterateElements() {
 			if !v.IsNull() {
@@ -67,8 +67,8 @@ func (ri *resInst) policyDocument() cty.Value {
 	for _, s := range docs("source_policy_documents") {
 		merge([]docStatement{s}, true)
 	}
-	if a := ri.rc.attrs["source_json"]; a != nil {
-		merge(decodeDocStatements(ri.attr("source_json"), l.loc(a.Range), &unknownParts), true)
+	if _, rng, ok := ri.rc.attribute("source_json"); ok {
+		merge(decodeDocStatements(ri.attr("source_json"), l.loc(rng), &unknownParts), true)
 	}
 
 	// The document's own statements, each located at its block (a dynamic
@@ -97,12 +97,12 @@ func (ri *resInst) policyDocument() cty.Value {
 		for _, b := range ri.rc.blocks["statement"] {
 			addOwn(l.evalBlocks([]*hclsyntax.Block{b}, ri.sc), l.loc(b.DefRange()))
 		}
-	} else if a := ri.rc.attrs["statement"]; a != nil {
-		addOwn(ri.attr("statement"), l.loc(a.Range))
+	} else if _, rng, ok := ri.rc.attribute("statement"); ok {
+		addOwn(ri.attr("statement"), l.loc(rng))
 	}
 	merge(ownStmts, true)
-	if a := ri.rc.attrs["override_json"]; a != nil {
-		merge(decodeDocStatements(ri.attr("override_json"), l.loc(a.Range), &unknownParts), true)
+	if _, rng, ok := ri.rc.attribute("override_json"); ok {
+		merge(decodeDocStatements(ri.attr("override_json"), l.loc(rng), &unknownParts), true)
 	}
 	for _, s := range docs("override_policy_documents") {
 		merge([]docStatement{s}, true)

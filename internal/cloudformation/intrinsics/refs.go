@@ -133,14 +133,33 @@ func (e *Env) render(pattern string, r *Resource, depth int) string {
 			path = s
 		}
 	}
-	return strings.NewReplacer(
-		"{name}", e.physicalName(r, depth),
-		"{region}", inventory.CurrentRegion,
-		"{account}", inventory.CurrentAccount,
-		"{partition}", inventory.CurrentPartition,
-		"{path}", path,
-		"{id}", r.ID,
-	).Replace(pattern)
+	var b strings.Builder
+	for {
+		i := strings.IndexByte(pattern, '{')
+		j := strings.IndexByte(pattern[max(i, 0):], '}')
+		if i < 0 || j < 0 {
+			b.WriteString(pattern)
+			return b.String()
+		}
+		b.WriteString(pattern[:i])
+		switch key := pattern[i+1 : i+j]; key {
+		case "name":
+			b.WriteString(e.physicalName(r, depth))
+		case "region":
+			b.WriteString(inventory.CurrentRegion)
+		case "account":
+			b.WriteString(inventory.CurrentAccount)
+		case "partition":
+			b.WriteString(inventory.CurrentPartition)
+		case "path":
+			b.WriteString(path)
+		case "id":
+			b.WriteString(r.ID)
+		default:
+			b.WriteString(pattern[i : i+j+1])
+		}
+		pattern = pattern[i+j+1:]
+	}
 }
 
 func refValue(s string, r *Resource, attr string, loc srcloc.Location) *Value {

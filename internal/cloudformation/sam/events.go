@@ -82,7 +82,14 @@ func (x *transformer) events(f *fnState) {
 			} else if pool != nil && pool.Tag == "!Ref" {
 				arn = a.getAtt(pool.Value, "Arn")
 			}
-			permission("", "cognito-idp.amazonaws.com", "SourceArn", arn)
+			// SAM names this one after the function or alias it targets.
+			prefix := f.id
+			if f.aliasID != "" {
+				prefix = f.aliasID
+			}
+			p := a.mapping("Action", "lambda:InvokeFunction", "FunctionName", f.target(a),
+				"Principal", "cognito-idp.amazonaws.com", "SourceArn", arn)
+			x.later(f, prefix+"CognitoPermission", a.resource("AWS::Lambda::Permission", p, f.cond))
 		default:
 			x.warn(k, "event "+k.Value+" of "+f.id+": type "+strings.TrimSpace(typ)+" is not modelled")
 		}

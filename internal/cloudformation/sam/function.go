@@ -46,6 +46,15 @@ type fnState struct {
 
 func (f *fnState) get(name string) *yaml.Node { return template.Get(f.props, name) }
 
+// at places generated nodes at the key of property name (where a reader
+// looks for the setting), else at the function's logical ID.
+func (f *fnState) at(name string) at {
+	if k, _ := template.GetKey(f.props, name); k != nil {
+		return atNode(k)
+	}
+	return atNode(f.key)
+}
+
 // target is what events and URLs point at: the alias when one is
 // published, else the function (SAM's choice).
 func (f *fnState) target(a at) *yaml.Node {
@@ -84,7 +93,7 @@ func (x *transformer) function(k, v *yaml.Node) {
 	case f.get("ImageUri") != nil:
 		set(fn, "Code", atNode(f.get("ImageUri")).mapping("ImageUri", f.get("ImageUri")))
 	default:
-		set(fn, "Code", x.code(f.get("CodeUri"), "Code", false))
+		set(fn, "Code", x.code(f.get("CodeUri")))
 	}
 	tracingOn := false
 	if tr := f.get("Tracing"); tr != nil {
@@ -125,7 +134,7 @@ func (x *transformer) function(k, v *yaml.Node) {
 			f.addManaged(atNode(vpc).str(vpcAccessARN))
 		}
 		if dlq != nil {
-			da := atNode(dlq)
+			da := f.at("DeadLetterQueue")
 			action := "sqs:SendMessage"
 			if t, _ := x.scalar(template.Get(dlq, "Type")); t == "SNS" {
 				action = "sns:Publish"
@@ -186,7 +195,7 @@ func (x *transformer) functionURL(f *fnState) {
 	if u == nil {
 		return
 	}
-	a := atNode(u)
+	a := f.at("FunctionUrlConfig")
 	auth := template.Get(u, "AuthType")
 	url := a.mapping("AuthType", auth, "Cors", template.Get(u, "Cors"), "TargetFunctionArn", f.target(a),
 		"InvokeMode", template.Get(u, "InvokeMode"))
@@ -209,7 +218,7 @@ func (x *transformer) eventInvokeConfig(f *fnState) []*yaml.Node {
 	if eic == nil {
 		return nil
 	}
-	a := atNode(eic)
+	a := f.at("EventInvokeConfig")
 	logical := f.id + "EventInvokeConfig"
 	var policies []*yaml.Node
 	dc := a.mapping()
@@ -389,10 +398,7 @@ func (x *transformer) inlinePolicy(p *yaml.Node, name string) *yaml.Node {
 }
 
 func (x *transformer) emitRole(f *fnState) {
-	a := atNode(f.key)
-	if ps := f.get("Policies"); ps != nil {
-		a = atNode(ps)
-	}
+	a := f.at("Policies")
 	trust := f.get("AssumeRolePolicyDocument")
 	if trust == nil {
 		trust = a.mapping("Version", "2012-10-17", "Statement", a.seq(a.mapping(

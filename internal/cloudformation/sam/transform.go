@@ -159,10 +159,12 @@ func Transform(t *template.Template, env *intrinsics.Env, opts Options) *Result 
 	if x.needRest && x.byID[implicitRestAPI] == nil {
 		a := atNode(t.Resources)
 		x.emit(implicitRestAPI, a.resource("AWS::ApiGateway::RestApi", nil, nil), t.Resources, implicitRestAPI)
+		x.authorizerPermissions(implicitRestAPI, t.Resources, template.Get(x.apiGlobals, "Auth"), false, nil)
 	}
 	if x.needHTTP && x.byID[implicitHTTPAPI] == nil {
 		a := atNode(t.Resources)
 		x.emit(implicitHTTPAPI, a.resource("AWS::ApiGatewayV2::Api", nil, nil), t.Resources, implicitHTTPAPI)
+		x.authorizerPermissions(implicitHTTPAPI, t.Resources, template.Get(x.httpGlobals, "Auth"), true, nil)
 	}
 	return &x.out
 }
@@ -202,7 +204,7 @@ func (x *transformer) layer(k, v *yaml.Node) {
 	for _, p := range []string{"LayerName", "Description", "CompatibleRuntimes", "CompatibleArchitectures", "LicenseInfo"} {
 		set(out, p, template.Get(props, p))
 	}
-	set(out, "Content", x.code(template.Get(props, "ContentUri"), "Content", true))
+	set(out, "Content", x.code(template.Get(props, "ContentUri")))
 	x.emit(k.Value, x.withMetadata(a.resource("AWS::Lambda::LayerVersion", out, template.Get(v, "Condition")), v), k, k.Value)
 }
 
@@ -213,6 +215,33 @@ func (x *transformer) api(k, v *yaml.Node, typ string, globals *yaml.Node) {
 	set(out, "Name", template.Get(props, "Name"))
 	set(out, "Body", template.Get(props, "DefinitionBody"))
 	x.emit(k.Value, x.withMetadata(a.resource(typ, out, template.Get(v, "Condition")), v), k, k.Value)
+	x.authorizerPermissions(k.Value, k, template.Get(props, "Auth"), typ == "AWS::ApiGatewayV2::Api", template.Get(v, "Condition"))
+}
+
+// authorizerPermissions adds the permissions SAM gives API Gateway to call
+// Lambda authorizers (for HTTP APIs only when asked).
+func (x *transformer) authorizerPermissions(apiID string, key, auth *yaml.Node, http bool, cond *yaml.Node) {
+	template.Pairs(template.Get(auth, "Authorizers"), func(name, def *yaml.Node) {
+		fn := template.Get(def, "FunctionArn")
+		if fn == nil {
+			return
+		}
+		if http {
+			if s, ok := x.scalar(template.Get(def, "EnableFunctionDefaultPermissions")); !ok || s != "true" {
+				return
+			}
+		} else if s, ok := x.scalar(template.Get(def, "DisableFunctionDefaultPermissions")); ok && s == "true" {
+			return
+		}
+		a := atNode(name)
+		arn := "arn:aws:execute-api:${AWS::Region}:${AWS::AccountId}:${__ApiId__}/authorizers/*"
+		if http {
+			arn = "arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${__ApiId__}/authorizers/*"
+		}
+		p := a.mapping("Action", "lambda:InvokeFunction", "FunctionName", fn, "Principal", "apigateway.amazonaws.com",
+			"SourceArn", a.sub(arn, "__ApiId__", a.ref(apiID)))
+		x.emit(apiID+name.Value+"AuthorizerPermission", a.resource("AWS::Lambda::Permission", p, cond), key, apiID)
+	})
 }
 
 func (x *transformer) application(k, v *yaml.Node) {
@@ -238,7 +267,7 @@ func (x *transformer) withMetadata(r, from *yaml.Node) *yaml.Node {
 // code converts CodeUri / ContentUri to a Code / Content property: an S3
 // URI or {Bucket, Key, Version} map to S3 locations, a local path stays a
 // string (the loader resolves it against the template's folder).
-func (x *transformer) code(uri *yaml.Node, _ string, layer bool) *yaml.Node {
+func (x *transformer) code(uri *yaml.Node) *yaml.Node {
 	uri = template.Deref(uri)
 	if uri == nil {
 		return nil
@@ -258,7 +287,6 @@ func (x *transformer) code(uri *yaml.Node, _ string, layer bool) *yaml.Node {
 		}
 		return m
 	}
-	_ = layer
 	return uri
 }
 

@@ -35,20 +35,20 @@ func Generate(dir string, cfg Config) (int, error) {
 		cfg.PerFile = 25
 	}
 	files := 0
-	for start := 0; start < cfg.Functions; start += cfg.PerFile {
-		end := min(start+cfg.PerFile, cfg.Functions)
-		root := filepath.Join(dir, fmt.Sprintf("service-%03d", start/cfg.PerRoot))
-		if start%cfg.PerRoot == 0 {
-			if err := writeFile(filepath.Join(root, "providers.tf"), providers); err != nil {
+	for root := 0; root*cfg.PerRoot < cfg.Functions; root++ {
+		rootDir := filepath.Join(dir, fmt.Sprintf("service-%03d", root))
+		if err := writeFile(filepath.Join(rootDir, "providers.tf"), providers); err != nil {
+			return files, err
+		}
+		files++
+		last := min((root+1)*cfg.PerRoot, cfg.Functions)
+		for start := root * cfg.PerRoot; start < last; start += cfg.PerFile {
+			name := filepath.Join(rootDir, fmt.Sprintf("functions-%04d.tf", start))
+			if err := writeFunctions(name, start, min(start+cfg.PerFile, last)); err != nil {
 				return files, err
 			}
 			files++
 		}
-		name := filepath.Join(root, fmt.Sprintf("functions-%04d.tf", start))
-		if err := writeFunctions(name, start, end); err != nil {
-			return files, err
-		}
-		files++
 	}
 	return files, nil
 }
@@ -112,6 +112,7 @@ func writeFunction(w *bufio.Writer, i int) {
 	}
 	fmt.Fprintf(w, `resource "aws_iam_role" %q {
   name = "bench-%04d"
+
   assume_role_policy = jsonencode({
     Version = "2012-10-17"
     Statement = [{
@@ -125,6 +126,7 @@ func writeFunction(w *bufio.Writer, i int) {
 resource "aws_iam_role_policy" %q {
   name = "bench-%04d"
   role = aws_iam_role.%s.id
+
   policy = jsonencode({
     Version = "2012-10-17"
     Statement = [
@@ -159,16 +161,17 @@ resource "aws_cloudwatch_log_group" %q {
   timeout       = %d
 `, id, i, role, runtimes[i%len(runtimes)], i, []int{128, 512, 1024}[i%3], []int{3, 30, 900}[i%3])
 	if i%3 == 0 {
-		fmt.Fprintf(w, "  reserved_concurrent_executions = %d\n", 5+i%20)
+		fmt.Fprintf(w, "\n  reserved_concurrent_executions = %d\n", 5+i%20)
 	}
 	if i%2 == 0 {
-		w.WriteString("  tracing_config {\n    mode = \"Active\"\n  }\n")
+		w.WriteString("\n  tracing_config {\n    mode = \"Active\"\n  }\n")
 	}
-	w.WriteString("  environment {\n    variables = {\n")
-	fmt.Fprintf(w, "      TABLE_NAME = \"orders-%d\"\n", i)
+	w.WriteString("\n  environment {\n    variables = {\n")
 	if i%7 == 0 {
 		// A secret-named literal (LW-SEC-02), clearly fake.
-		fmt.Fprintf(w, "      DB_PASSWORD = \"bench-not-a-real-password-%d\"\n", i)
+		fmt.Fprintf(w, "      TABLE_NAME  = \"orders-%d\"\n      DB_PASSWORD = \"bench-not-a-real-password-%d\"\n", i, i)
+	} else {
+		fmt.Fprintf(w, "      TABLE_NAME = \"orders-%d\"\n      LOG_LEVEL  = \"info\"\n", i)
 	}
 	w.WriteString("    }\n  }\n}\n\n")
 
@@ -178,6 +181,7 @@ resource "aws_cloudwatch_log_group" %q {
 		fmt.Fprintf(w, `resource "aws_lambda_function_url" %q {
   function_name      = aws_lambda_function.%s.function_name
   authorization_type = "NONE"
+
   cors {
     allow_origins = ["*"]
   }

@@ -1,0 +1,401 @@
+package awslive
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
+
+	"github.com/lambdawarden/lambdawarden/internal/iampolicy"
+	"github.com/lambdawarden/lambdawarden/internal/inventory"
+)
+
+// iamRun reads the account's roles and policies: every role and
+// customer-managed policy in one paginated GetAccountAuthorizationDetails,
+// falling back to per-role calls for the execution roles when that is
+// denied; then, per execution role, IAM last-accessed data.
+type iamRun struct {
+	a      *acctRun
+	client *iam.Client
+
+	detailsDone chan struct{}
+	detailsWhy  string // why GetAccountAuthorizationDetails failed, "" if it worked
+	roles       map[string]iamtypes.RoleDetail
+	policies    map[string]iamtypes.ManagedPolicyDetail
+
+	mu      sync.Mutex
+	wanted  map[string]*roleData
+	fetched map[string]*policyFetch // managed policy ARN -> document
+	wg      sync.WaitGroup
+	workers chan struct{}
+}
+
+// roleData is what was read about one execution role.
+type roleData struct {
+	arn string
+	// detail is nil when the role could not be read; why says why.
+	detail *iamtypes.RoleDetail
+	why    string
+	// inlineWhy / attachedWhy are set when the fallback could not list them.
+	inlineWhy, attachedWhy string
+	lastAccessed           []inventory.ServiceAccess
+	lastWhy                string
+}
+
+type policyFetch struct {
+	once sync.Once
+	doc  string
+	name string
+	why  string
+}
+
+func newIAMRun(a *acctRun) *iamRun {
+	return &iamRun{
+		a: a, client: iam.NewFromConfig(a.clientConfig(a.global, "us-east-1")),
+		detailsDone: make(chan struct{}), roles: map[string]iamtypes.RoleDetail{}, policies: map[string]iamtypes.ManagedPolicyDetail{},
+		wanted: map[string]*roleData{}, fetched: map[string]*policyFetch{}, workers: make(chan struct{}, a.c.cfg.Concurrency),
+	}
+}
+
+// collectDetails reads every role and customer-managed policy.
+func (r *iamRun) collectDetails(ctx context.Context) {
+	defer close(r.detailsDone)
+	p := iam.NewGetAccountAuthorizationDetailsPaginator(r.client, &iam.GetAccountAuthorizationDetailsInput{
+		Filter: []iamtypes.EntityType{iamtypes.EntityTypeRole, iamtypes.EntityTypeLocalManagedPolicy},
+	})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			r.detailsWhy = r.a.errs.add(r.a.scope(""), "iam:GetAccountAuthorizationDetails", err)
+			return
+		}
+		for _, rd := range page.RoleDetailList {
+			r.roles[aws.ToString(rd.Arn)] = rd
+		}
+		for _, pd := range page.Policies {
+			r.policies[aws.ToString(pd.Arn)] = pd
+		}
+	}
+}
+
+// want schedules reading an execution role (once per ARN).
+func (r *iamRun) want(ctx context.Context, roleARN string) {
+	r.mu.Lock()
+	if _, ok := r.wanted[roleARN]; ok {
+		r.mu.Unlock()
+		return
+	}
+	rd := &roleData{arn: roleARN}
+	r.wanted[roleARN] = rd
+	r.mu.Unlock()
+	r.wg.Add(1)
+	go func() {
+		defer r.wg.Done()
+		if acquire(ctx, r.workers) != nil {
+			return
+		}
+		defer func() { <-r.workers }()
+		if r.a.c.cfg.LastAccessed {
+			r.lastAccessed(ctx, rd)
+		}
+		select {
+		case <-r.detailsDone:
+		case <-ctx.Done():
+			return
+		}
+		if r.detailsWhy == "" {
+			if d, ok := r.roles[roleARN]; ok {
+				rd.detail = &d
+			} else {
+				rd.why = "iam:GetAccountAuthorizationDetails: role not found"
+			}
+		} else {
+			r.readRole(ctx, rd)
+		}
+		if rd.detail != nil {
+			for _, at := range rd.detail.AttachedManagedPolicies {
+				arn := aws.ToString(at.PolicyArn)
+				if iampolicy.IsAWSManagedARN(arn) {
+					if _, ok := iampolicy.AWSManaged(arn); ok {
+						continue
+					}
+				} else if _, ok := r.policies[arn]; ok {
+					continue
+				}
+				r.policy(ctx, arn)
+			}
+		}
+	}()
+}
+
+func (r *iamRun) wait() { r.wg.Wait() }
+
+// readRole reads one role with per-role calls (when the account-wide call
+// is denied).
+func (r *iamRun) readRole(ctx context.Context, rd *roleData) {
+	scope := r.a.scope("")
+	name := rd.arn[strings.LastIndexByte(rd.arn, '/')+1:]
+	got, err := r.client.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String(name)})
+	if err != nil {
+		rd.why = r.a.errs.add(scope, "iam:GetRole", err)
+		return
+	}
+	d := iamtypes.RoleDetail{
+		Arn: got.Role.Arn, RoleName: got.Role.RoleName, Path: got.Role.Path,
+		AssumeRolePolicyDocument: got.Role.AssumeRolePolicyDocument, PermissionsBoundary: got.Role.PermissionsBoundary,
+	}
+	names := iam.NewListRolePoliciesPaginator(r.client, &iam.ListRolePoliciesInput{RoleName: aws.String(name)})
+	for names.HasMorePages() {
+		page, err := names.NextPage(ctx)
+		if err != nil {
+			rd.inlineWhy = r.a.errs.add(scope, "iam:ListRolePolicies", err)
+			break
+		}
+		for _, pn := range page.PolicyNames {
+			doc, err := r.client.GetRolePolicy(ctx, &iam.GetRolePolicyInput{RoleName: aws.String(name), PolicyName: aws.String(pn)})
+			var text *string
+			if err != nil {
+				why := r.a.errs.add(scope, "iam:GetRolePolicy", err)
+				text = aws.String("\x00" + why) // marks an unreadable document
+			} else {
+				text = doc.PolicyDocument
+			}
+			d.RolePolicyList = append(d.RolePolicyList, iamtypes.PolicyDetail{PolicyName: aws.String(pn), PolicyDocument: text})
+		}
+	}
+	att := iam.NewListAttachedRolePoliciesPaginator(r.client, &iam.ListAttachedRolePoliciesInput{RoleName: aws.String(name)})
+	for att.HasMorePages() {
+		page, err := att.NextPage(ctx)
+		if err != nil {
+			rd.attachedWhy = r.a.errs.add(scope, "iam:ListAttachedRolePolicies", err)
+			break
+		}
+		d.AttachedManagedPolicies = append(d.AttachedManagedPolicies, page.AttachedPolicies...)
+	}
+	rd.detail = &d
+}
+
+// policy reads a managed policy's default version once per account.
+func (r *iamRun) policy(ctx context.Context, arn string) *policyFetch {
+	r.mu.Lock()
+	f, ok := r.fetched[arn]
+	if !ok {
+		f = &policyFetch{}
+		r.fetched[arn] = f
+	}
+	r.mu.Unlock()
+	f.once.Do(func() {
+		scope := r.a.scope("")
+		p, err := r.client.GetPolicy(ctx, &iam.GetPolicyInput{PolicyArn: aws.String(arn)})
+		if err != nil {
+			f.why = r.a.errs.add(scope, "iam:GetPolicy", err)
+			return
+		}
+		f.name = aws.ToString(p.Policy.PolicyName)
+		v, err := r.client.GetPolicyVersion(ctx, &iam.GetPolicyVersionInput{PolicyArn: aws.String(arn), VersionId: p.Policy.DefaultVersionId})
+		if err != nil {
+			f.why = r.a.errs.add(scope, "iam:GetPolicyVersion", err)
+			return
+		}
+		f.doc = aws.ToString(v.PolicyVersion.Document)
+	})
+	return f
+}
+
+// lastAccessed reads IAM's service last-accessed data for a role: it starts
+// a job and polls it until it completes.
+func (r *iamRun) lastAccessed(ctx context.Context, rd *roleData) {
+	scope := r.a.scope("")
+	gen, err := r.client.GenerateServiceLastAccessedDetails(ctx, &iam.GenerateServiceLastAccessedDetailsInput{Arn: aws.String(rd.arn)})
+	if err != nil {
+		rd.lastWhy = r.a.errs.add(scope, "iam:GenerateServiceLastAccessedDetails", err)
+		return
+	}
+	deadline := time.Now().Add(r.a.c.cfg.LastAccessedWait)
+	wait := 500 * time.Millisecond
+	var rows []inventory.ServiceAccess
+	var marker *string
+	for {
+		out, err := r.client.GetServiceLastAccessedDetails(ctx, &iam.GetServiceLastAccessedDetailsInput{JobId: gen.JobId, Marker: marker})
+		if err != nil {
+			rd.lastWhy = r.a.errs.add(scope, "iam:GetServiceLastAccessedDetails", err)
+			return
+		}
+		switch out.JobStatus {
+		case iamtypes.JobStatusTypeFailed:
+			msg := "the job failed"
+			if out.Error != nil {
+				msg = aws.ToString(out.Error.Message)
+			}
+			rd.lastWhy = r.a.errs.add(scope, "iam:GetServiceLastAccessedDetails", fmt.Errorf("%s", msg))
+			return
+		case iamtypes.JobStatusTypeInProgress:
+			if time.Now().After(deadline) {
+				rd.lastWhy = "iam:GetServiceLastAccessedDetails: job still in progress after " + r.a.c.cfg.LastAccessedWait.String()
+				return
+			}
+			select {
+			case <-time.After(wait):
+			case <-ctx.Done():
+				return
+			}
+			wait = min(2*wait, 5*time.Second)
+			continue
+		}
+		for _, s := range out.ServicesLastAccessed {
+			row := inventory.ServiceAccess{Namespace: aws.ToString(s.ServiceNamespace)}
+			if s.LastAuthenticated != nil {
+				row.LastAccessed = s.LastAuthenticated.UTC().Format(time.RFC3339)
+			}
+			rows = append(rows, row)
+		}
+		if !out.IsTruncated {
+			break
+		}
+		marker = out.Marker
+	}
+	sort.Slice(rows, func(i, j int) bool { return rows[i].Namespace < rows[j].Namespace })
+	if rows == nil {
+		rows = []inventory.ServiceAccess{}
+	}
+	rd.lastAccessed = rows
+}
+
+// build adds the execution roles and their customer-managed policies.
+func (r *iamRun) build(inv *inventory.Inventory) {
+	arns := make([]string, 0, len(r.wanted))
+	for arn := range r.wanted {
+		arns = append(arns, arn)
+	}
+	sort.Strings(arns)
+	policySeen := map[string]bool{}
+	for _, arn := range arns {
+		rd := r.wanted[arn]
+		role := &inventory.Role{Item: r.a.item(arn, ""), ARN: arn}
+		name := arn[strings.LastIndexByte(arn, '/')+1:]
+		role.Name = inventory.Of(name, noLoc)
+		switch {
+		case !r.a.c.cfg.LastAccessed:
+			role.LastAccessed = unknown[[]inventory.ServiceAccess]("IAM last-accessed data was not read")
+		case rd.lastWhy != "":
+			role.LastAccessed = unknown[[]inventory.ServiceAccess](rd.lastWhy)
+		case rd.lastAccessed != nil:
+			role.LastAccessed = inventory.Of(rd.lastAccessed, noLoc)
+		default:
+			role.LastAccessed = unknown[[]inventory.ServiceAccess]("the scan was cancelled")
+		}
+		if rd.detail == nil {
+			why := rd.why
+			if why == "" {
+				why = "the scan was cancelled"
+			}
+			role.TrustPolicy = unknown[*iampolicy.Policy](why)
+			role.Boundary = unknown[string](why)
+			role.PoliciesComplete = unknown[bool](why)
+			role.Attached = []inventory.PolicyAttachment{{Policy: unknown[inventory.Ref](why)}}
+			inv.Roles = append(inv.Roles, role)
+			continue
+		}
+		d := rd.detail
+		role.TrustPolicy = parsePolicy(aws.ToString(d.AssumeRolePolicyDocument), "the trust policy")
+		if d.PermissionsBoundary != nil && d.PermissionsBoundary.PermissionsBoundaryArn != nil {
+			role.Boundary = inventory.Of(aws.ToString(d.PermissionsBoundary.PermissionsBoundaryArn), noLoc)
+		}
+		for _, ip := range d.RolePolicyList {
+			doc := aws.ToString(ip.PolicyDocument)
+			in := inventory.InlinePolicy{Name: aws.ToString(ip.PolicyName)}
+			if strings.HasPrefix(doc, "\x00") {
+				in.Document = unknown[*iampolicy.Policy](doc[1:])
+			} else {
+				in.Document = parsePolicy(doc, "inline policy "+in.Name)
+			}
+			role.Inline = append(role.Inline, in)
+		}
+		sort.Slice(role.Inline, func(i, j int) bool { return role.Inline[i].Name < role.Inline[j].Name })
+		complete := true
+		if rd.inlineWhy != "" {
+			complete = false
+			role.Inline = append(role.Inline, inventory.InlinePolicy{Name: "(unlisted)", Document: unknown[*iampolicy.Policy](rd.inlineWhy)})
+		}
+		var attached []string
+		for _, at := range d.AttachedManagedPolicies {
+			attached = append(attached, aws.ToString(at.PolicyArn))
+		}
+		sort.Strings(attached)
+		for _, pa := range attached {
+			role.Attached = append(role.Attached, inventory.PolicyAttachment{Policy: inventory.Of(inventory.Ref{Name: pa}, noLoc)})
+			if policySeen[pa] {
+				continue
+			}
+			if pd, ok := r.policies[pa]; ok {
+				policySeen[pa] = true
+				inv.ManagedPolicies = append(inv.ManagedPolicies, r.managedFromDetail(pd))
+			} else if f, ok := r.fetched[pa]; ok {
+				policySeen[pa] = true
+				mp := &inventory.ManagedPolicy{Item: r.a.item(pa, ""), ARN: pa, Name: inventory.Of(pa[strings.LastIndexByte(pa, '/')+1:], noLoc)}
+				if f.why != "" {
+					mp.Document = unknown[*iampolicy.Policy](f.why)
+				} else {
+					mp.Document = parsePolicy(f.doc, "policy "+pa)
+				}
+				inv.ManagedPolicies = append(inv.ManagedPolicies, mp)
+			}
+		}
+		if rd.attachedWhy != "" {
+			complete = false
+			role.Attached = append(role.Attached, inventory.PolicyAttachment{Policy: unknown[inventory.Ref](rd.attachedWhy)})
+		}
+		if complete {
+			role.PoliciesComplete = inventory.Of(true, noLoc)
+		} else {
+			why := rd.inlineWhy
+			if why == "" {
+				why = rd.attachedWhy
+			}
+			role.PoliciesComplete = unknown[bool](why)
+		}
+		inv.Roles = append(inv.Roles, role)
+	}
+}
+
+func (r *iamRun) managedFromDetail(pd iamtypes.ManagedPolicyDetail) *inventory.ManagedPolicy {
+	arn := aws.ToString(pd.Arn)
+	mp := &inventory.ManagedPolicy{Item: r.a.item(arn, ""), ARN: arn, Name: inventory.Of(aws.ToString(pd.PolicyName), noLoc)}
+	mp.Document = unknown[*iampolicy.Policy]("iam:GetAccountAuthorizationDetails: no default version")
+	for _, v := range pd.PolicyVersionList {
+		if v.IsDefaultVersion {
+			mp.Document = parsePolicy(aws.ToString(v.Document), "policy "+arn)
+		}
+	}
+	return mp
+}
+
+// parsePolicy decodes an IAM policy document as the APIs return it
+// (URL-encoded JSON for IAM, plain JSON for Lambda).
+func parsePolicy(doc, what string) inventory.Value[*iampolicy.Policy] {
+	text := doc
+	if strings.HasPrefix(strings.TrimSpace(doc), "%7B") || strings.Contains(doc, "%22") {
+		if d, err := url.PathUnescape(doc); err == nil {
+			text = d
+		} else if d, err := url.QueryUnescape(doc); err == nil {
+			text = d
+		}
+	}
+	var raw any
+	if err := json.Unmarshal([]byte(text), &raw); err != nil {
+		return unknown[*iampolicy.Policy](what + " is not valid JSON: " + err.Error())
+	}
+	p, err := iampolicy.FromValue(raw)
+	if err != nil {
+		return unknown[*iampolicy.Policy](what + " cannot be read: " + err.Error())
+	}
+	return inventory.Of(p, noLoc)
+}

@@ -1,0 +1,45 @@
+package cloudformation
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/lambdawarden/lambdawarden/internal/scan"
+)
+
+// FuzzLoad runs the whole loader (parsing, SAM transform, intrinsics,
+// resource conversion, waivers) on arbitrary template bytes: it must never
+// panic, and whatever it cannot read becomes an inventory error.
+func FuzzLoad(f *testing.F) {
+	for _, glob := range []string{"testdata/*/*.yaml", "testdata/*/*.json", "testdata/*/*/*.yaml", "../../examples/sam/template.yaml"} {
+		files, _ := filepath.Glob(glob)
+		for _, p := range files {
+			if data, err := os.ReadFile(p); err == nil && len(data) < 8<<10 {
+				f.Add(data)
+			}
+		}
+	}
+	dir := f.TempDir()
+	file := filepath.Join(dir, "template.yaml")
+	cfg := DefaultConfig()
+	cfg.MaxSteps = 200_000
+	cfg.Template.MaxExpandedNodes = 100_000
+	src := NewWithConfig(cfg)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if err := os.WriteFile(file, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		tree := &scan.Tree{Root: dir, Display: "fuzz", Files: []string{"template.yaml"}}
+		inv := src.Load(context.Background(), tree, "template.yaml", scan.LoadOptions{CFNParams: []string{"Stage=prod"}})
+		if inv == nil {
+			t.Fatal("Load returned nil")
+		}
+		for _, e := range inv.Errors {
+			if e.Source == "" {
+				t.Errorf("error without a source: %+v", e)
+			}
+		}
+	})
+}
