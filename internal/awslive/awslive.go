@@ -22,6 +22,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
@@ -63,17 +64,18 @@ type Config struct {
 	// Tags reads function tags (one lambda:GetFunction per function);
 	// without it tags are unknown. LW-TAG-01 needs them.
 	Tags bool
-	// LastAccessed reads IAM last-accessed data for the execution roles
-	// (LW-IAM-11): two IAM calls per role.
-	LastAccessed bool
+	// NoLastAccessed skips IAM last-accessed data for the execution roles
+	// (LW-IAM-11 is then UNKNOWN); reading it costs two IAM calls per role.
+	NoLastAccessed bool
 	// LastAccessedWait bounds how long an IAM last-accessed job is polled.
 	LastAccessedWait time.Duration
 
 	// Endpoint overrides every service endpoint (tests, benchmarks);
 	// AWS_ENDPOINT_URL is honoured without it.
 	Endpoint string
-	// HTTPClient is the base client (default: a tuned http.Client).
-	HTTPClient *http.Client
+	// HTTPClient is the base client (default: the SDK's, honouring
+	// AWS_CA_BUNDLE, with more idle connections per host).
+	HTTPClient aws.HTTPClient
 	// LoadOptions are extra options for config.LoadDefaultConfig.
 	LoadOptions []func(*config.LoadOptions) error
 	// Now is the clock (CloudTrail window).
@@ -90,7 +92,7 @@ type Config struct {
 func DefaultConfig() Config {
 	return Config{
 		Accounts: 4, Concurrency: 32, RegionConcurrency: 16, MaxAttempts: 10, MaxBackoff: 20 * time.Second,
-		LookbackDays: 90, LastAccessed: true, LastAccessedWait: 2 * time.Minute,
+		LookbackDays: 90, LastAccessedWait: 2 * time.Minute,
 	}
 }
 
@@ -142,12 +144,6 @@ func New(cfg Config) *Collector {
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
-	}
-	if cfg.HTTPClient == nil {
-		cfg.HTTPClient = &http.Client{Transport: &http.Transport{
-			Proxy: http.ProxyFromEnvironment, MaxIdleConns: 512, MaxIdleConnsPerHost: 256,
-			IdleConnTimeout: 90 * time.Second, TLSHandshakeTimeout: 10 * time.Second, ForceAttemptHTTP2: true,
-		}}
 	}
 	return &Collector{cfg: cfg, stats: &callStats{}}
 }
@@ -216,7 +212,9 @@ func (c *Collector) Collect(ctx context.Context) (*inventory.Inventory, error) {
 func (c *Collector) baseConfig(ctx context.Context) (aws.Config, error) {
 	opts := []func(*config.LoadOptions) error{
 		config.WithRetryer(c.retryer),
-		config.WithHTTPClient(c.cfg.HTTPClient),
+	}
+	if c.cfg.HTTPClient != nil {
+		opts = append(opts, config.WithHTTPClient(c.cfg.HTTPClient))
 	}
 	if c.cfg.Profile != "" {
 		opts = append(opts, config.WithSharedConfigProfile(c.cfg.Profile))
@@ -234,6 +232,14 @@ func (c *Collector) baseConfig(ctx context.Context) (aws.Config, error) {
 	}
 	if cfg.Credentials == nil {
 		return aws.Config{}, ErrNoCredentials
+	}
+	if c.cfg.HTTPClient == nil {
+		if b, ok := cfg.HTTPClient.(*awshttp.BuildableClient); ok {
+			cfg.HTTPClient = b.WithTransportOptions(func(t *http.Transport) {
+				t.MaxIdleConns = 1024
+				t.MaxIdleConnsPerHost = 256
+			})
+		}
 	}
 	return cfg, nil
 }
@@ -317,7 +323,7 @@ func (c *Collector) accountConfig(base aws.Config, t target) aws.Config {
 func (c *Collector) clientConfig(cfg aws.Config, lim *limits, region string) aws.Config {
 	out := cfg.Copy()
 	out.Region = region
-	out.HTTPClient = &limitedClient{base: c.cfg.HTTPClient, lim: lim, stats: c.stats}
+	out.HTTPClient = &limitedClient{base: cfg.HTTPClient, lim: lim, stats: c.stats}
 	return out
 }
 

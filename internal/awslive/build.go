@@ -394,7 +394,7 @@ func (r *regionRun) buildLayer(inv *inventory.Inventory, arn, doc, why string) {
 // ever holds one. A value that matches a credential format (or looks random
 // under a secret-like name) keeps only its redaction and what it looked
 // like (Redacted, SecretKind); a literal under a secret-like name is masked
-// (the prefix secrets.Redact shows, then '*' to the value's length), which
+// (the prefix secrets.Redact shows, then "#*" fill to the value's length), which
 // the checks judge exactly as the value itself. Other values stay.
 func envVars(vars map[string]string, det *secrets.Detector, detErr error) []inventory.EnvVar {
 	out := make([]inventory.EnvVar, 0, len(vars))
@@ -433,7 +433,7 @@ func plainSwitch(v string) bool {
 }
 
 // mask keeps what secrets.Redact would show of v and replaces the rest by
-// '*', keeping the length, so that secrets.Redact(mask(v)) == secrets.Redact(v).
+// "#*#*", keeping the length, so that secrets.Redact(mask(v)) == secrets.Redact(v).
 func mask(v string) string {
 	shown := secrets.Redact(v)
 	prefix := shown[:strings.Index(shown, "****")]
@@ -441,7 +441,9 @@ func mask(v string) string {
 	if n < 0 {
 		n = 0
 	}
-	return prefix + strings.Repeat("*", n)
+	// Alternate two fillers: a run of one filler character reads as a
+	// placeholder ("****"), which the real value is not.
+	return prefix + strings.Repeat("#*", n/2+1)[:n]
 }
 
 func optString(s string) inventory.Value[string] {

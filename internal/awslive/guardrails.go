@@ -84,9 +84,9 @@ func (r *regionRun) trails(ctx context.Context) (multi, data inventory.Value[boo
 
 // trailInfo is what a trail's status and selectors say.
 type trailInfo struct {
-	once                          sync.Once
+	once                            sync.Once
 	logging, management, lambdaData bool
-	why                           string
+	why                             string
 }
 
 // trail reads a trail's status and event selectors once per account.

@@ -103,7 +103,7 @@ func (r *iamRun) want(ctx context.Context, roleARN string) {
 			return
 		}
 		defer func() { <-r.workers }()
-		if r.a.c.cfg.LastAccessed {
+		if !r.a.c.cfg.NoLastAccessed {
 			r.lastAccessed(ctx, rd)
 		}
 		select {
@@ -283,7 +283,7 @@ func (r *iamRun) build(inv *inventory.Inventory) {
 		name := arn[strings.LastIndexByte(arn, '/')+1:]
 		role.Name = inventory.Of(name, noLoc)
 		switch {
-		case !r.a.c.cfg.LastAccessed:
+		case r.a.c.cfg.NoLastAccessed:
 			role.LastAccessed = unknown[[]inventory.ServiceAccess]("IAM last-accessed data was not read")
 		case rd.lastWhy != "":
 			role.LastAccessed = unknown[[]inventory.ServiceAccess](rd.lastWhy)

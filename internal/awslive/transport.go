@@ -10,6 +10,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/smithy-go"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 
@@ -32,7 +33,7 @@ func newLimits(account chan struct{}, region int) *limits {
 // slot for each attempt (retries wait for the backoff without one) and
 // counts the attempts.
 type limitedClient struct {
-	base  *http.Client
+	base  aws.HTTPClient
 	lim   *limits
 	stats *callStats
 }

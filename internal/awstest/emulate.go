@@ -196,6 +196,57 @@ func (e *emulator) handle(p *Proxy, w http.ResponseWriter, r *Request, id identi
 	return true
 }
 
+// before rewrites a request for the backend: moto accepts only layers of
+// the caller's own account, so layers of other accounts (AWS's extensions,
+// vendors') are kept by the proxy and put back into the answers.
+func (e *emulator) before(r *Request) []byte {
+	if r.Service != "lambda" || (r.Operation != "CreateFunction" && r.Operation != "UpdateFunctionConfiguration") {
+		return r.Body
+	}
+	var in map[string]json.RawMessage
+	if json.Unmarshal(r.Body, &in) != nil || in["Layers"] == nil {
+		return r.Body
+	}
+	var layers, own []string
+	if json.Unmarshal(in["Layers"], &layers) != nil {
+		return r.Body
+	}
+	var all []map[string]any
+	for _, l := range layers {
+		all = append(all, map[string]any{"Arn": l, "CodeSize": 0})
+		if p := strings.Split(l, ":"); len(p) > 4 && p[4] == r.Account {
+			own = append(own, l)
+		}
+	}
+	if len(own) == len(layers) {
+		return r.Body
+	}
+	name := r.Params["FunctionName"]
+	if name == "" {
+		_ = json.Unmarshal(in["FunctionName"], &name)
+	}
+	fn := functionARN(r, name)
+	e.mu.Lock()
+	if e.extras[fn] == nil {
+		e.extras[fn] = map[string]json.RawMessage{}
+	}
+	e.extras[fn]["Layers"], _ = json.Marshal(all)
+	e.mu.Unlock()
+	in["Layers"], _ = json.Marshal(nonNilStrings(own))
+	b, err := json.Marshal(in)
+	if err != nil {
+		return r.Body
+	}
+	return b
+}
+
+func nonNilStrings(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
 // after sees a call the backend answered: it learns from it and patches
 // what moto drops.
 func (e *emulator) after(p *Proxy, r *Request, id identity, status int, body []byte) []byte {
@@ -264,6 +315,22 @@ func (e *emulator) after(p *Proxy, r *Request, id identity, status int, body []b
 		e.mu.Lock()
 		delete(e.reserved, functionARN(r, r.Params["FunctionName"]))
 		e.mu.Unlock()
+	case "lambda:GetPolicy":
+		return fixPrincipals(body)
+	case "lambda:GetFunctionEventInvokeConfig", "lambda:PutFunctionEventInvokeConfig":
+		return epochField(body, "LastModified")
+	case "lambda:ListFunctionEventInvokeConfigs":
+		var out map[string]json.RawMessage
+		var list []json.RawMessage
+		if json.Unmarshal(body, &out) == nil && json.Unmarshal(out["FunctionEventInvokeConfigs"], &list) == nil {
+			for i := range list {
+				list[i] = epochField(list[i], "LastModified")
+			}
+			out["FunctionEventInvokeConfigs"], _ = json.Marshal(list)
+			if b, err := json.Marshal(out); err == nil {
+				return b
+			}
+		}
 	case "lambda:GetFunctionConfiguration":
 		return e.patch(body, functionARN(r, r.Params["FunctionName"]))
 	case "lambda:GetFunction":
@@ -290,6 +357,64 @@ func (e *emulator) after(p *Proxy, r *Request, id identity, status int, body []b
 		}
 	}
 	return body
+}
+
+// fixPrincipals rewrites the bare account IDs moto writes as a resource
+// policy's principal into the form Lambda returns:
+// {"AWS": "arn:aws:iam::ACCOUNT:root"}.
+func fixPrincipals(body []byte) []byte {
+	var out map[string]json.RawMessage
+	var doc string
+	if json.Unmarshal(body, &out) != nil || json.Unmarshal(out["Policy"], &doc) != nil {
+		return body
+	}
+	var pol map[string]any
+	if json.Unmarshal([]byte(doc), &pol) != nil {
+		return body
+	}
+	sts, _ := pol["Statement"].([]any)
+	for _, st := range sts {
+		m, ok := st.(map[string]any)
+		if !ok {
+			continue
+		}
+		if p, ok := m["Principal"].(string); ok && len(p) == 12 && strings.Trim(p, "0123456789") == "" {
+			m["Principal"] = map[string]any{"AWS": "arn:aws:iam::" + p + ":root"}
+		}
+	}
+	b, err := json.Marshal(pol)
+	if err != nil {
+		return body
+	}
+	out["Policy"], _ = json.Marshal(string(b))
+	res, err := json.Marshal(out)
+	if err != nil {
+		return body
+	}
+	return res
+}
+
+// epochField rewrites an ISO 8601 timestamp field as epoch seconds, the
+// wire format of Lambda's event invoke configs (moto writes a string).
+func epochField(obj []byte, field string) []byte {
+	var m map[string]json.RawMessage
+	if json.Unmarshal(obj, &m) != nil {
+		return obj
+	}
+	var s string
+	if json.Unmarshal(m[field], &s) != nil {
+		return obj
+	}
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return obj
+	}
+	m[field] = json.RawMessage(strconv.FormatFloat(float64(t.UnixMilli())/1000, 'f', 3, 64))
+	b, err := json.Marshal(m)
+	if err != nil {
+		return obj
+	}
+	return b
 }
 
 // droppedFields are the configuration fields moto accepts but does not return.
@@ -321,7 +446,7 @@ func (e *emulator) patch(cfg []byte, fn string) []byte {
 		return cfg
 	}
 	for k, v := range extra {
-		if k == "TracingConfig" || m[k] == nil || string(m[k]) == "null" {
+		if k == "TracingConfig" || k == "Layers" || m[k] == nil || string(m[k]) == "null" {
 			m[k] = v
 		}
 	}
@@ -345,7 +470,8 @@ func (e *emulator) listURLs(p *Proxy, w http.ResponseWriter, r *Request) {
 	sort.Strings(quals)
 	configs := []json.RawMessage{}
 	for _, q := range quals {
-		u := "/2021-10-31/functions/" + url.PathEscape(r.Params["FunctionName"]) + "/url"
+		name := fn[strings.LastIndex(fn, ":")+1:]
+		u := "/2021-10-31/functions/" + url.PathEscape(name) + "/url"
 		if q != "" {
 			u += "?Qualifier=" + url.QueryEscape(q)
 		}
@@ -357,7 +483,7 @@ func (e *emulator) listURLs(p *Proxy, w http.ResponseWriter, r *Request) {
 		req.Host = r.HTTP.Host
 		rec := newBuffer()
 		p.opts.Backend.ServeHTTP(rec, req)
-		if rec.status == http.StatusOK {
+		if rec.status >= 200 && rec.status < 300 { // moto answers 201
 			configs = append(configs, json.RawMessage(rec.body.Bytes()))
 		}
 	}

@@ -243,7 +243,10 @@ func (p *Proxy) forward(w http.ResponseWriter, req *Request, id identity) {
 		return
 	}
 	rec := httptest.NewRecorder()
-	req.HTTP.Body = io.NopCloser(bytes.NewReader(req.Body))
+	body := p.emu.before(req)
+	req.HTTP.Body = io.NopCloser(bytes.NewReader(body))
+	req.HTTP.ContentLength = int64(len(body))
+	req.HTTP.Header.Set("Content-Length", strconv.Itoa(len(body)))
 	p.opts.Backend.ServeHTTP(rec, req.HTTP)
 	resp := rec.Result()
 	out, _ := io.ReadAll(resp.Body)
@@ -281,7 +284,10 @@ func (r *recorder) WriteHeader(code int) {
 func Forward(base string) http.Handler {
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64, DisableCompression: true}}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, _ := io.ReadAll(r.Body)
+		var body []byte
+		if r.Body != nil {
+			body, _ = io.ReadAll(r.Body)
+		}
 		out, err := http.NewRequestWithContext(r.Context(), r.Method, base+r.URL.RequestURI(), bytes.NewReader(body))
 		if err != nil {
 			http.Error(w, err.Error(), http.StatusBadGateway)

@@ -121,13 +121,20 @@ func routes(specs ...string) []route {
 	for _, s := range specs {
 		f := strings.Fields(s)
 		var names []string
-		pat := param.ReplaceAllStringFunc(regexp.QuoteMeta(f[1]), func(m string) string {
-			names = append(names, strings.Trim(m, `\{}`))
-			return `([^/]+)`
-		})
-		// QuoteMeta escaped the braces; undo for the placeholders.
-		pat = strings.NewReplacer(`\{`, "{", `\}`, "}").Replace(pat)
-		out = append(out, route{method: f[0], op: f[2], re: regexp.MustCompile("^" + pat + "/?$"), names: names})
+		var pat strings.Builder
+		rest := f[1]
+		for {
+			loc := param.FindStringSubmatchIndex(rest)
+			if loc == nil {
+				pat.WriteString(regexp.QuoteMeta(rest))
+				break
+			}
+			pat.WriteString(regexp.QuoteMeta(rest[:loc[0]]))
+			pat.WriteString(`([^/]+)`)
+			names = append(names, rest[loc[2]:loc[3]])
+			rest = rest[loc[1]:]
+		}
+		out = append(out, route{method: f[0], op: f[2], re: regexp.MustCompile("^" + pat.String() + "/?$"), names: names})
 	}
 	return out
 }

@@ -49,7 +49,7 @@ type App struct {
 // command is one file with its constructor, plus its line here.
 func commands() []func(*App) *cobra.Command {
 	return []func(*App) *cobra.Command{
-		newScanCommand,
+		newLiveScanCommand, newInventoryCommand,
 		newPolicyCommand,
 		newChecksCommand,
 		newVersionCommand,
@@ -172,7 +172,16 @@ func (a *App) logger(cmd *cobra.Command, quiet bool) *slog.Logger {
 	if quiet {
 		level = slog.LevelError
 	}
-	return slog.New(slog.NewTextHandler(a.Stderr, &slog.HandlerOptions{Level: level}))
+	return slog.New(slog.NewTextHandler(a.Stderr, &slog.HandlerOptions{
+		Level: level,
+		// Diagnostics of a short-lived command need no timestamps.
+		ReplaceAttr: func(groups []string, at slog.Attr) slog.Attr {
+			if len(groups) == 0 && at.Key == slog.TimeKey {
+				return slog.Attr{}
+			}
+			return at
+		},
+	}))
 }
 
 // colorFor reports whether output to w may be coloured: w is a terminal,

@@ -336,7 +336,7 @@ func writePolicySummary(w io.Writer, st cloudtrail.Stats, act *cloudtrail.Activi
 	if len(gen.Denied) > 0 {
 		fmt.Fprintln(w, "denied calls (not granted):")
 		for _, d := range gen.Denied {
-			fmt.Fprintf(w, "  %s on %s (%s, %d %s", d.Action, d.Resource, d.ErrorCode, d.Calls, plural(int(d.Calls), "call", "calls"))
+			fmt.Fprintf(w, "  %s on %s (%s, %d %s", d.Action, strings.Join(d.Resources, ", "), d.ErrorCode, d.Calls, plural(int(d.Calls), "call", "calls"))
 			if d.LastAttempt != "" {
 				fmt.Fprintf(w, ", last %s", d.LastAttempt)
 			}

@@ -136,6 +136,9 @@ func (a *App) runScan(cmd *cobra.Command, args []string, f *scanFlags) error {
 	if err != nil {
 		return &exitError{code: ExitError, err: fmt.Errorf("scan: %w", err)}
 	}
+	if len(out.Scan.Sources) == 0 && len(out.Scan.Errors) == 0 {
+		log.Warn("no supported inputs found; see README.md, Sources", "paths", strings.Join(paths, " "))
+	}
 	for _, u := range out.UnusedWaivers {
 		log.Info("waiver matched no failing result", "waiver", u)
 	}

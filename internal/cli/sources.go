@@ -13,6 +13,6 @@ func Sources() []scan.Source {
 		// cloudformation.New(),
 		// serverless.New(),
 		// tfplan.New(),
-		// pkgscan.New(),
+		// pkgscan.New(pkgscan.DefaultConfig()),
 	}
 }

@@ -52,7 +52,7 @@ const maxCDKManifest = 16 << 20
 // nil for other templates.
 func (l *loader) cdkFor(rel string) *cdkInfo {
 	dir := path.Dir(rel)
-	if path.Base(dir) != "cdk.out" {
+	if !isCDKDir(dir) {
 		return nil
 	}
 	info := &cdkInfo{dir: dir, tags: map[string]string{}, assets: map[string]string{}}

@@ -110,7 +110,7 @@ func (st *stack) function(r *resource) {
 		Layers:              st.refList(r.prop("Layers")),
 		CodeSigningConfig:   st.plainRef(r.prop("CodeSigningConfigArn")),
 		DeadLetterTarget:    strVal(r.prop("DeadLetterConfig", "TargetArn")),
-		Tags:                tagMap(r.prop("Tags"), st.tags),
+		Tags:                tagMap(r.prop("Tags"), st.tags, r.loc()),
 		Package:             st.packageRef(r, r.prop("Code")),
 	}
 	if env := r.prop("Environment"); !absent(env) {
@@ -427,7 +427,6 @@ func (st *stack) managedPolicy(r *resource) {
 		Name:     st.nameOf(r, "ManagedPolicyName"),
 		Document: st.policyDoc(r.prop("PolicyDocument")),
 	}
-	st.l.managedByID[mp.ID] = mp
 	if arn, ok := st.env.RefValue(r.r.LogicalID).Scalar(); ok {
 		st.l.managedNames[mp.ID] = arn
 	}

@@ -32,8 +32,15 @@ func skippedDir(name string) bool {
 	return false
 }
 
+// isCDKDir reports whether dir is a CDK cloud assembly: cdk.out, or a
+// nested stage assembly cdk.out/assembly-NAME.
+func isCDKDir(dir string) bool {
+	base := path.Base(dir)
+	return base == "cdk.out" || strings.HasPrefix(base, "assembly-") && path.Base(path.Dir(dir)) == "cdk.out"
+}
+
 func isCDKTemplate(rel string) bool {
-	return path.Base(path.Dir(rel)) == "cdk.out" && strings.HasSuffix(rel, ".template.json")
+	return isCDKDir(path.Dir(rel)) && strings.HasSuffix(rel, ".template.json")
 }
 
 // candidate reports whether rel could be a template by its name.
@@ -49,7 +56,7 @@ func candidate(rel string) bool {
 		"package.json", "package-lock.json", "tsconfig.json", "cdk.json", "manifest.json", "tree.json":
 		return false
 	}
-	if path.Base(path.Dir(rel)) == "cdk.out" {
+	if isCDKDir(path.Dir(rel)) {
 		return isCDKTemplate(rel)
 	}
 	switch path.Ext(base) {
@@ -59,9 +66,9 @@ func candidate(rel string) bool {
 	return false
 }
 
-// Sniff reports whether head, the first bytes of the file rel, is a
+// sniff reports whether head, the first bytes of the file rel, is a
 // CloudFormation or SAM template.
-func Sniff(rel string, head []byte) bool {
+func sniff(rel string, head []byte) bool {
 	if isCDKTemplate(rel) {
 		return true
 	}
@@ -107,7 +114,7 @@ func (s *Source) find(ctx context.Context, t *scan.Tree) ([]string, error) {
 			// Unreadable files are not claimed; another source may report them.
 			continue
 		}
-		if !Sniff(rel, head) {
+		if !sniff(rel, head) {
 			continue
 		}
 		found = append(found, rel)

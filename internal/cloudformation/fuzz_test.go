@@ -11,7 +11,10 @@ import (
 
 // FuzzLoad runs the whole loader (parsing, SAM transform, intrinsics,
 // resource conversion, waivers) on arbitrary template bytes: it must never
-// panic, and whatever it cannot read becomes an inventory error.
+// panic, and whatever it cannot read becomes an inventory error. A load
+// takes milliseconds, so run it with a short minimisation:
+//
+//	go test ./internal/cloudformation -run '^$' -fuzz FuzzLoad -fuzztime 60s -fuzzminimizetime 3s
 func FuzzLoad(f *testing.F) {
 	for _, glob := range []string{"testdata/*/*.yaml", "testdata/*/*.json", "testdata/*/*/*.yaml", "../../examples/sam/template.yaml"} {
 		files, _ := filepath.Glob(glob)
@@ -21,6 +24,8 @@ func FuzzLoad(f *testing.F) {
 			}
 		}
 	}
+	f.Add([]byte("Resources: &r {A: *r, B: [*r, *r]}"))
+	f.Add([]byte("x: &a [1, 2]\ny: &b [*a, *a, *a]\nResources: {R: {Type: AWS::SNS::Topic, Properties: {<<: {TopicName: *b}}}}"))
 	dir := f.TempDir()
 	file := filepath.Join(dir, "template.yaml")
 	cfg := DefaultConfig()

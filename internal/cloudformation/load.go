@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
@@ -27,8 +28,6 @@ type loader struct {
 	tree   *scan.Tree
 	inv    *inventory.Inventory
 	origin string
-	// given are the --cfn-param values, applied to the root template.
-	given map[string]*intrinsics.Value
 	// stackTags are the stack tags samconfig.toml declares.
 	stackTags map[string]string
 	// byID are all resources of the root and nested stacks by inventory ID.
@@ -44,7 +43,6 @@ type loader struct {
 	groups       map[string]*inventory.SecurityGroup
 	functions    map[string]*inventory.Function
 	rolesByName  map[string]*inventory.Role
-	managedByID  map[string]*inventory.ManagedPolicy
 	managedNames map[string]string
 }
 
@@ -110,7 +108,6 @@ func (s *Source) load(ctx context.Context, t *scan.Tree, input string, opts scan
 		groups:       map[string]*inventory.SecurityGroup{},
 		functions:    map[string]*inventory.Function{},
 		rolesByName:  map[string]*inventory.Role{},
-		managedByID:  map[string]*inventory.ManagedPolicy{},
 		managedNames: map[string]string{},
 	}
 	given, bad := intrinsics.ParseParams(opts.CFNParams)
@@ -123,7 +120,6 @@ func (s *Source) load(ctx context.Context, t *scan.Tree, input string, opts scan
 			given[k] = v
 		}
 	}
-	l.given = given
 	l.stackTags = samTags
 	if root := l.loadStack(input, "", given, 0, nil); root == nil {
 		inv.Sources = append(inv.Sources, inventory.Source{Kind: inventory.CloudFormation, Path: l.origin})
@@ -147,9 +143,14 @@ func (l *loader) loadStack(rel, prefix string, given map[string]*intrinsics.Valu
 	}
 	data, err := readFileLimited(l.diskPath(rel), l.cfg.Template.MaxBytes)
 	if err != nil {
-		if errors.Is(err, errTooLarge) {
+		var pe *fs.PathError
+		switch {
+		case errors.Is(err, errTooLarge):
 			l.errorf(file, 0, "template is larger than the limit of %d bytes; not read", l.cfg.Template.MaxBytes)
-		} else {
+		case errors.As(err, &pe):
+			// The path is the file already named; keep absolute paths out.
+			l.errorf(file, 0, "read template: %v", pe.Err)
+		default:
 			l.errorf(file, 0, "read template: %v", err)
 		}
 		return nil
@@ -219,7 +220,13 @@ func (l *loader) loadStack(rel, prefix string, given map[string]*intrinsics.Valu
 		})
 	}
 	var list []*resource
+	seen := map[string]bool{}
 	for _, sr := range resources {
+		if seen[sr.LogicalID] {
+			l.errorf(file, lineOf(sr.Key, nil), "duplicate logical ID %s; the last one is used", sr.LogicalID)
+			continue
+		}
+		seen[sr.LogicalID] = true
 		r := &resource{st: st, r: st.env.Resources[sr.LogicalID], key: sr.Key, from: sr.From}
 		if r.r == nil {
 			continue

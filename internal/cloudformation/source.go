@@ -1,9 +1,15 @@
 // Package cloudformation reads CloudFormation templates (YAML or JSON),
 // SAM templates and CDK output (cdk.out) into the inventory. Templates are
 // found by content, parsed with yaml.v3 nodes so every value keeps its file,
-// line and column, and evaluated with their intrinsics, parameters,
-// conditions, mappings and nested stacks; SAM resources are expanded the
-// way the SAM translator expands them.
+// line and column, and evaluated with their intrinsics, parameters
+// (defaults, --cfn-param, samconfig.toml parameter_overrides), conditions,
+// mappings and local nested stacks; SAM resources are expanded the way the
+// SAM translator expands them (package sam), CDK assets and stack tags are
+// read from the cloud assembly.
+//
+// Resource IDs are logical IDs, prefixed by the nested stack's logical ID
+// and a dot ("Api.Handler"); SAM's implicit resources keep SAM's generated
+// IDs ("FnRole", "FnUrl", "FnGetPermissionProd", "FnAliaslive").
 //
 // Register it with the scanner as cloudformation.New().
 package cloudformation

@@ -113,12 +113,14 @@ func (st *stack) refList(v *intrinsics.Value) inventory.Value[[]inventory.Value[
 }
 
 // tagMap converts a CloudFormation tag list ([{Key, Value}]) or a tag map.
-func tagMap(v *intrinsics.Value, base map[string]string) inventory.Value[map[string]string] {
+// Stack tags (base) apply first; loc places them when the resource has
+// none of its own.
+func tagMap(v *intrinsics.Value, base map[string]string, loc srcloc.Location) inventory.Value[map[string]string] {
 	if absent(v) {
 		if len(base) == 0 {
 			return inventory.Value[map[string]string]{}
 		}
-		return inventory.Of(copyMap(base), srcloc.Location{})
+		return inventory.Of(copyMap(base), loc)
 	}
 	if v.Kind == intrinsics.Unknown {
 		return unknownOf[map[string]string](v)

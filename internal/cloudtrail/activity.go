@@ -63,7 +63,7 @@ type Activity struct {
 	Last       time.Time
 
 	actions  map[string]*actionUse
-	denied   map[string]*DeniedCall
+	denied   map[string]*deniedUse
 	unknown  map[string]*UnknownAction
 	skipped  map[string]int64
 	sessions map[string]*sessionUse
@@ -85,17 +85,24 @@ type sessionUse struct {
 	where     map[string]*int64 // "region\x00account" -> calls
 }
 
-// DeniedCall is a call the identity attempted and was refused; it is
-// reported, never granted.
+// DeniedCall is an action the identity attempted and was refused (per
+// action and error code, with the resources); it is reported, never
+// granted.
 type DeniedCall struct {
-	Action      string `json:"action"`
-	Resource    string `json:"resource"`
-	ErrorCode   string `json:"error_code"`
-	EventSource string `json:"event_source"`
-	EventName   string `json:"event_name"`
-	Calls       int64  `json:"calls"`
-	LastAttempt string `json:"last_attempt,omitempty"`
-	lastT       time.Time
+	Action      string   `json:"action"`
+	Resources   []string `json:"resources"`
+	ErrorCode   string   `json:"error_code"`
+	EventSource string   `json:"event_source"`
+	EventName   string   `json:"event_name"`
+	Calls       int64    `json:"calls"`
+	LastAttempt string   `json:"last_attempt,omitempty"`
+}
+
+// deniedUse aggregates one action's denied calls with one error code.
+type deniedUse struct {
+	call      DeniedCall
+	last      time.Time
+	resources resourceSet
 }
 
 // UnknownAction is an event whose mapped action the IAM catalog does not
@@ -117,7 +124,7 @@ func NewActivity(rules *Rules) *Activity {
 		params:   map[string]string{},
 		lists:    map[string][]string{},
 		actions:  map[string]*actionUse{},
-		denied:   map[string]*DeniedCall{},
+		denied:   map[string]*deniedUse{},
 		unknown:  map[string]*UnknownAction{},
 		skipped:  map[string]int64{},
 		sessions: map[string]*sessionUse{},
@@ -249,9 +256,17 @@ func (a *Activity) Add(rec *Record) {
 	}
 }
 
+// maxSessions bounds the sessions an Activity tracks (a role assumed with
+// a new session name per run would otherwise grow with the logs); Lambda
+// sessions, named after the functions, are few.
+const maxSessions = 4096
+
 func (a *Activity) addSession(rec *Record) {
 	name := rec.SessionName()
 	s := a.sessions[string(name)]
+	if s == nil && len(a.sessions) >= maxSessions {
+		return
+	}
 	if s == nil {
 		s = &sessionUse{partition: rec.Partition(), where: map[string]*int64{}}
 		a.sessions[string(name)] = s
@@ -282,22 +297,23 @@ func (a *Activity) addDenied(rec *Record, res mapping.Result, t time.Time) {
 	actions := append(slices.Clone(res.Actions), res.Unknown...)
 	cands := a.candidates(rec, res)
 	for _, name := range actions {
+		key := name + "\x00" + string(rec.ErrorCode)
+		d := a.denied[key]
+		if d == nil {
+			d = &deniedUse{call: DeniedCall{Action: name, ErrorCode: string(rec.ErrorCode),
+				EventSource: string(rec.EventSource), EventName: string(rec.EventName)}}
+			a.denied[key] = d
+		}
+		d.call.Calls++
+		if t.After(d.last) {
+			d.last = t
+		}
 		resources := a.scope(name, res, cands)
 		if len(resources) == 0 {
 			resources = []string{"*"}
 		}
 		for _, r := range resources {
-			key := name + "\x00" + r + "\x00" + string(rec.ErrorCode)
-			d := a.denied[key]
-			if d == nil {
-				d = &DeniedCall{Action: name, Resource: r, ErrorCode: string(rec.ErrorCode),
-					EventSource: string(rec.EventSource), EventName: string(rec.EventName)}
-				a.denied[key] = d
-			}
-			d.Calls++
-			if t.After(d.lastT) {
-				d.lastT = t
-			}
+			d.resources.add(r, a.rules.threshold())
 		}
 	}
 }
@@ -345,7 +361,7 @@ func (a *Activity) scope(name string, res mapping.Result, cands []string) []stri
 		if arnService(c) != act.Service {
 			continue
 		}
-		if typ := a.types.typeOf(act.Service, c); typ != "" && slices.Contains(act.ResourceTypes, typ) {
+		if a.types.fits(act.Service, c, act.ResourceTypes) {
 			out = append(out, c)
 		}
 	}
@@ -381,10 +397,11 @@ func (a *Activity) Merge(b *Activity) {
 			a.denied[k] = bd
 			continue
 		}
-		ad.Calls += bd.Calls
-		if bd.lastT.After(ad.lastT) {
-			ad.lastT = bd.lastT
+		ad.call.Calls += bd.call.Calls
+		if bd.last.After(ad.last) {
+			ad.last = bd.last
 		}
+		ad.resources.merge(&bd.resources, a.rules.threshold())
 	}
 	for k, bu := range b.unknown {
 		if au := a.unknown[k]; au != nil {
@@ -399,7 +416,9 @@ func (a *Activity) Merge(b *Activity) {
 	for k, bs := range b.sessions {
 		as := a.sessions[k]
 		if as == nil {
-			a.sessions[k] = bs
+			if len(a.sessions) < maxSessions {
+				a.sessions[k] = bs
+			}
 			continue
 		}
 		as.lambda = as.lambda || bs.lambda
@@ -413,13 +432,14 @@ func (a *Activity) Merge(b *Activity) {
 	}
 }
 
-// Denied returns the denied calls, sorted by action, resource and code.
+// Denied returns the denied calls, sorted by action and error code.
 func (a *Activity) Denied() []DeniedCall {
 	out := make([]DeniedCall, 0, len(a.denied))
 	for _, d := range a.denied {
-		c := *d
-		if !c.lastT.IsZero() {
-			c.LastAttempt = c.lastT.UTC().Format(time.RFC3339)
+		c := d.call
+		c.Resources = d.resources.list()
+		if !d.last.IsZero() {
+			c.LastAttempt = d.last.UTC().Format(time.RFC3339)
 		}
 		out = append(out, c)
 	}
@@ -427,9 +447,6 @@ func (a *Activity) Denied() []DeniedCall {
 		x, y := out[i], out[j]
 		if x.Action != y.Action {
 			return x.Action < y.Action
-		}
-		if x.Resource != y.Resource {
-			return x.Resource < y.Resource
 		}
 		return x.ErrorCode < y.ErrorCode
 	})

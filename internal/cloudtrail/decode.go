@@ -206,16 +206,27 @@ func (d *Decoder) afterArray() {
 	}
 }
 
-// record parses one record object at d.pos.
+// record parses one record object at d.pos. It is parse without a
+// closure, which would cost an allocation per record.
 func (d *Decoder) record(rec *Record) error {
-	offset := int64(0)
-	return d.parse(func(p *parser) bool {
-		offset = d.base + int64(d.pos)
+	for {
+		p := parser{b: d.buf[d.pos:d.end]}
 		rec.reset()
-		ok := p.record(rec, 0)
-		rec.Offset = offset
-		return ok
-	})
+		if p.record(rec, 0) {
+			rec.Offset = d.base + int64(d.pos)
+			d.pos += p.i
+			return nil
+		}
+		if p.err != nil {
+			return d.syntax(d.pos+p.err.off, p.err.msg)
+		}
+		if d.eof {
+			return d.syntax(d.end, "unexpected end of input")
+		}
+		if err := d.fill(); err != nil {
+			return err
+		}
+	}
 }
 
 // peek skips white space (and a leading byte order mark) and returns the

@@ -33,7 +33,7 @@ func FormatTerraform(p *iampolicy.Policy, name string, denied []DeniedCall) ([]b
 	if len(denied) > 0 {
 		b.WriteString("# Denied calls (not granted; review before adding):\n")
 		for _, d := range denied {
-			fmt.Fprintf(&b, "#   %s on %s (%s, %d %s)\n", d.Action, d.Resource, d.ErrorCode, d.Calls, plural(d.Calls, "call", "calls"))
+			fmt.Fprintf(&b, "#   %s on %s (%s, %d %s)\n", d.Action, strings.Join(d.Resources, ", "), d.ErrorCode, d.Calls, plural(d.Calls, "call", "calls"))
 		}
 	}
 	fmt.Fprintf(&b, "data \"aws_iam_policy_document\" %s {\n", hclString(TerraformName(name)))

@@ -119,6 +119,7 @@ func (a *Activity) Policy(opts PolicyOptions) *Generated {
 		if act, ok := a.rules.Catalog.Lookup(n); ok && !act.ResourceLevel() {
 			u.Resources = []string{"*"}
 		}
+		u.Resources = dropCovered(u.Resources)
 		g.Used = append(g.Used, *u)
 	}
 	g.Policy = buildPolicy(g.Used)
@@ -140,6 +141,34 @@ func addFixed(used map[string]*UsedAction, action, resource, why string) {
 	}
 	u.Resources = append(u.Resources, resource)
 	sort.Strings(u.Resources)
+}
+
+// dropCovered removes the resources another wildcard of the list covers
+// (a log stream under the log group's ":*"). The list stays sorted.
+func dropCovered(resources []string) []string {
+	var wild []string
+	for _, r := range resources {
+		if strings.HasSuffix(r, "*") && !strings.Contains(r, "${") {
+			wild = append(wild, r)
+		}
+	}
+	if len(wild) == 0 {
+		return resources
+	}
+	out := resources[:0:0]
+	for _, r := range resources {
+		covered := false
+		for _, w := range wild {
+			if w != r && iampolicy.MatchResource(w, r) {
+				covered = true
+				break
+			}
+		}
+		if !covered {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 // logGroups returns the log group ARNs to grant.

@@ -124,7 +124,7 @@ func TestGenerateMatchesOracle(t *testing.T) {
 				}
 			}
 			if len(g.Denied) != 1 || g.Denied[0].Action != "ssm:GetParameter" ||
-				g.Denied[0].Resource != "arn:aws:ssm:us-east-1:123456789012:parameter/prod/orders/feature-flags" ||
+				!slices.Equal(g.Denied[0].Resources, []string{"arn:aws:ssm:us-east-1:123456789012:parameter/prod/orders/feature-flags"}) ||
 				g.Denied[0].ErrorCode != "AccessDenied" {
 				t.Errorf("denied = %+v", g.Denied)
 			}
@@ -176,6 +176,19 @@ func TestTrailscraperFixture(t *testing.T) {
 	}
 }
 
+func TestDropCovered(t *testing.T) {
+	in := []string{
+		"arn:aws:logs:r:1:log-group:/aws/lambda/f:*",
+		"arn:aws:logs:r:1:log-group:/aws/lambda/f:log-stream:2026/08/20/*",
+		"arn:aws:logs:r:1:log-group:/aws/lambda/g:log-stream:x",
+		"arn:aws:s3:::b/a${*}b",
+	}
+	want := []string{in[0], in[2], in[3]}
+	if got := dropCovered(in); !slices.Equal(got, want) {
+		t.Errorf("dropCovered = %q, want %q", got, want)
+	}
+}
+
 func TestWildcardThreshold(t *testing.T) {
 	var s resourceSet
 	for i := range 12 {
@@ -194,6 +207,16 @@ func TestWildcardThreshold(t *testing.T) {
 	want = []string{"arn:aws:s3:::bkt/invoices/*", "arn:aws:s3:::bkt/reports/one.csv", "arn:aws:s3:::bkt/reports/two.csv", "arn:aws:s3:::other"}
 	if got := m.list(); !slices.Equal(got, want) {
 		t.Errorf("merged = %q, want %q", got, want)
+	}
+	// Log streams and other ARNs collapse the same way.
+	var l resourceSet
+	for i := range 12 {
+		l.add("arn:aws:logs:us-east-1:1:log-group:/aws/lambda/f:log-stream:2026/08/20/[$LATEST]"+string(rune('a'+i)), 10)
+	}
+	l.add("arn:aws:logs:us-east-1:1:log-group:/aws/lambda/f", 10)
+	want = []string{"arn:aws:logs:us-east-1:1:log-group:/aws/lambda/f", "arn:aws:logs:us-east-1:1:log-group:/aws/lambda/f:log-stream:2026/08/20/*"}
+	if got := l.list(); !slices.Equal(got, want) {
+		t.Errorf("log streams = %q, want %q", got, want)
 	}
 	// Many one-object prefixes collapse at the parent.
 	var u resourceSet

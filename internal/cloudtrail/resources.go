@@ -19,13 +19,14 @@ import (
 // parts and variables.
 type arnTemplate struct {
 	name    string
+	text    string
 	parts   []string // literal, variable, literal, ..., literal (len odd)
 	literal int      // total literal length: the more, the more specific
 }
 
 // parseTemplate splits "arn:${Partition}:s3:::${BucketName}/${ObjectName}".
 func parseTemplate(name, tmpl string) arnTemplate {
-	t := arnTemplate{name: name}
+	t := arnTemplate{name: name, text: tmpl}
 	for {
 		i := strings.Index(tmpl, "${")
 		if i < 0 {
@@ -114,12 +115,41 @@ func (rt *resourceTypes) templates(service string) []arnTemplate {
 
 // typeOf returns the resource type of arn within service ("" if none fits).
 func (rt *resourceTypes) typeOf(service, arn string) string {
-	for i, ts := 0, rt.templates(service); i < len(ts); i++ {
-		if ts[i].match(arn) {
-			return ts[i].name
-		}
+	if t := rt.best(service, arn); t != nil {
+		return t.name
 	}
 	return ""
+}
+
+// best returns the most specific template arn matches, or nil.
+func (rt *resourceTypes) best(service, arn string) *arnTemplate {
+	for i, ts := 0, rt.templates(service); i < len(ts); i++ {
+		if ts[i].match(arn) {
+			return &ts[i]
+		}
+	}
+	return nil
+}
+
+// fits reports whether an action scoped to types can name arn: the ARN's
+// most specific type is one of them, or it is a qualified form (":" and a
+// version or alias) of one of them, as a Lambda function ARN with its
+// alias is for lambda:InvokeFunction. A sub-resource ("/...", such as an
+// S3 object under a bucket) does not fit its parent's type.
+func (rt *resourceTypes) fits(service, arn string, types []string) bool {
+	b := rt.best(service, arn)
+	if b == nil {
+		return false
+	}
+	if slices.Contains(types, b.name) {
+		return true
+	}
+	for _, t := range rt.templates(service) {
+		if slices.Contains(types, t.name) && strings.HasPrefix(b.text, t.text+":") && t.match(arn) {
+			return true
+		}
+	}
+	return false
 }
 
 // arnService is the service field of an ARN.

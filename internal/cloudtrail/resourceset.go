@@ -6,42 +6,58 @@ import (
 	"strings"
 )
 
-// resourceSet is the set of resources one action was used on. S3 object
-// ARNs are kept in a tree per bucket so that a prefix holding more than
-// the threshold of objects or sub-prefixes collapses to prefix/* as soon
-// as it does: the set stays small whatever the number of objects.
+// resourceSet is the set of resources one action was used on. ARNs are
+// kept in a tree per resource root (arn:PARTITION:SERVICE:REGION:ACCOUNT:
+// and the first segment of the resource: an S3 bucket, "table",
+// "log-group", ...), split at '/' and ':', so that a prefix holding more
+// than the threshold of distinct children collapses to prefix/* as soon as
+// it does: S3 objects, log streams and the like never pile up, and the set
+// grows with the distinct resources up to the threshold per prefix, not
+// with the number of calls.
 type resourceSet struct {
-	arns    map[string]struct{}
-	buckets map[string]*s3Node // "arn:PARTITION:s3:::BUCKET" -> its keys
-	star    bool
+	roots map[string]*resNode
+	star  bool
 }
 
-type s3Node struct {
-	children  map[string]*s3Node
-	leaf      bool // an object with exactly this key
-	collapsed bool // every key under this prefix
+type resNode struct {
+	children  map[string]*resNode // key: the child's segment with its leading separator
+	leaf      bool                // an ARN ends here
+	collapsed bool                // every ARN under this prefix
+	sep       byte                // the separator of the children ('/' or ':'), 0 when mixed or none
+	sepSet    bool
 }
 
-// splitObjectARN splits arn:PARTITION:s3:::BUCKET/KEY into the bucket ARN
-// and the key.
-func splitObjectARN(arn string) (bucket, key string, ok bool) {
-	rest, ok := strings.CutPrefix(arn, "arn:")
-	if !ok {
+// splitARN returns the ARN's root and the rest of its resource part.
+func splitARN(arn string) (root, rest string, ok bool) {
+	i, colons := 0, 0
+	for ; i < len(arn) && colons < 5; i++ {
+		if arn[i] == ':' {
+			colons++
+		}
+	}
+	if colons < 5 || !strings.HasPrefix(arn, "arn:") {
 		return "", "", false
 	}
-	partition, rest, ok := strings.Cut(rest, ":")
-	if !ok {
-		return "", "", false
+	j := strings.IndexAny(arn[i:], "/:")
+	if j < 0 {
+		return arn, "", true
 	}
-	path, ok := strings.CutPrefix(rest, "s3:::")
-	if !ok {
-		return "", "", false
+	return arn[:i+j], arn[i+j:], true
+}
+
+// segments splits "/a/b:c" into "/a", "/b", ":c".
+func segments(rest string, fn func(seg string) bool) {
+	for rest != "" {
+		j := strings.IndexAny(rest[1:], "/:")
+		if j < 0 {
+			fn(rest)
+			return
+		}
+		if !fn(rest[:j+1]) {
+			return
+		}
+		rest = rest[j+1:]
 	}
-	b, k, ok := strings.Cut(path, "/")
-	if !ok || b == "" {
-		return "", "", false
-	}
-	return "arn:" + partition + ":s3:::" + b, k, true
 }
 
 func (s *resourceSet) add(arn string, threshold int) {
@@ -49,52 +65,59 @@ func (s *resourceSet) add(arn string, threshold int) {
 		s.star = true
 		return
 	}
-	if bucket, key, ok := splitObjectARN(arn); ok {
-		if s.buckets == nil {
-			s.buckets = map[string]*s3Node{}
+	collapse, sep := false, byte(0)
+	if p, ok := strings.CutSuffix(arn, "*"); ok && !strings.HasSuffix(arn, "${*}") {
+		// A collapsed prefix (from merging another set): "prefix/*".
+		arn, collapse = p, true
+		if n := len(p); n > 0 && (p[n-1] == '/' || p[n-1] == ':') {
+			arn, sep = p[:n-1], p[n-1]
 		}
-		root := s.buckets[bucket]
-		if root == nil {
-			root = &s3Node{}
-			s.buckets[bucket] = root
-		}
-		if k, ok := strings.CutSuffix(key, "/*"); ok && strings.HasSuffix(arn, "/*") && !strings.Contains(k, "${*}") {
-			insertKey(root, k, threshold, true)
-		} else if key == "*" {
-			root.collapsed, root.children = true, nil
-		} else {
-			insertKey(root, key, threshold, false)
-		}
-		return
 	}
-	if s.arns == nil {
-		s.arns = map[string]struct{}{}
+	root, rest, ok := splitARN(arn)
+	if !ok {
+		root, rest = arn, "" // not an ARN: keep as is
 	}
-	s.arns[arn] = struct{}{}
-}
-
-// insertKey adds an object key (or, with prefix, every key under it).
-func insertKey(n *s3Node, key string, threshold int, prefix bool) {
-	for seg := range strings.SplitSeq(key, "/") {
+	if s.roots == nil {
+		s.roots = map[string]*resNode{}
+	}
+	n := s.roots[root]
+	if n == nil {
+		n = &resNode{}
+		s.roots[root] = n
+	}
+	segments(rest, func(seg string) bool {
 		if n.collapsed {
-			return
+			return false
 		}
 		child := n.children[seg]
 		if child == nil {
 			if n.children == nil {
-				n.children = map[string]*s3Node{}
+				n.children = map[string]*resNode{}
 			}
-			child = &s3Node{}
+			switch {
+			case !n.sepSet:
+				n.sep, n.sepSet = seg[0], true
+			case n.sep != seg[0]:
+				n.sep = 0
+			}
+			child = &resNode{}
 			n.children[seg] = child
 			if len(n.children) > threshold {
 				n.collapsed, n.children = true, nil
-				return
+				return false
 			}
 		}
 		n = child
+		return true
+	})
+	if n.collapsed {
+		return
 	}
-	if prefix {
-		n.collapsed, n.children = true, nil
+	if collapse {
+		if !n.collapsed && len(n.children) > 0 && n.sep != sep {
+			sep = 0
+		}
+		n.collapsed, n.children, n.sep = true, nil, sep
 		return
 	}
 	n.leaf = true
@@ -111,26 +134,26 @@ func (s *resourceSet) list() []string {
 	if s.star {
 		return []string{"*"}
 	}
-	out := make([]string, 0, len(s.arns))
-	for a := range s.arns {
-		out = append(out, a)
-	}
-	for bucket, root := range s.buckets {
-		out = appendKeys(out, bucket, root, true)
+	var out []string
+	for root, n := range s.roots {
+		out = appendResources(out, root, n)
 	}
 	sort.Strings(out)
 	return slices.Compact(out)
 }
 
-func appendKeys(out []string, prefix string, n *s3Node, root bool) []string {
-	if n.leaf && !root {
+func appendResources(out []string, prefix string, n *resNode) []string {
+	if n.leaf {
 		out = append(out, prefix)
 	}
 	if n.collapsed {
-		return append(out, prefix+"/*")
+		if n.sep != 0 {
+			return append(out, prefix+string(n.sep)+"*")
+		}
+		return append(out, prefix+"*")
 	}
 	for seg, child := range n.children {
-		out = appendKeys(out, prefix+"/"+seg, child, false)
+		out = appendResources(out, prefix+seg, child)
 	}
 	return out
 }

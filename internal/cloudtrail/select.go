@@ -64,13 +64,25 @@ func (s *Selector) Match(r *Record) bool {
 func (s *Selector) matchRole(r *Record) bool {
 	arn := r.Identity.IssuerARN
 	if len(arn) > 0 {
+		// arn:PARTITION:iam::ACCOUNT:role/[PATH/]NAME, without allocating.
 		rest, ok := bytes.CutPrefix(arn, []byte("arn:"))
-		f := bytes.SplitN(rest, []byte(":"), 5)
-		if !ok || len(f) != 5 {
+		if !ok {
 			return false
 		}
-		name := f[4][bytes.LastIndexByte(f[4], '/')+1:]
-		return string(f[0]) == s.partition && string(f[3]) == s.account && bytes.EqualFold(name, []byte(s.roleName))
+		partition, rest, ok := bytes.Cut(rest, []byte(":"))
+		if !ok || string(partition) != s.partition {
+			return false
+		}
+		rest, ok = bytes.CutPrefix(rest, []byte("iam::"))
+		if !ok {
+			return false
+		}
+		account, rest, ok := bytes.Cut(rest, []byte(":"))
+		if !ok || string(account) != s.account {
+			return false
+		}
+		name := rest[bytes.LastIndexByte(rest, '/')+1:]
+		return bytes.HasPrefix(rest, []byte("role/")) && bytes.EqualFold(name, []byte(s.roleName))
 	}
 	// No session context (older records): the assumed-role ARN names the role.
 	prefix := "arn:" + s.partition + ":sts::" + s.account + ":assumed-role/" + s.roleName + "/"

@@ -63,7 +63,7 @@ func newSummary() *Summary {
 func Summarize(ctx context.Context, files []string, rules *Rules, opts ReadOptions) (*Summary, Stats, []error) {
 	parts := make([]*summarizer, opts.WorkerCount())
 	for i := range parts {
-		parts[i] = &summarizer{mapper: rules.Mapper, sum: newSummary(), cache: map[string][]string{}}
+		parts[i] = &summarizer{mapper: rules.Mapper, sum: newSummary(), cache: map[string][]string{}, byARN: map[string]*RoleUse{}}
 	}
 	stats, errs := Read(ctx, files, opts, func(w int, rec *Record) { parts[w].add(rec) })
 	sum := parts[0].sum
@@ -78,6 +78,7 @@ type summarizer struct {
 	mapper *mapping.Mapper
 	sum    *Summary
 	cache  map[string][]string // event key -> IAM services
+	byARN  map[string]*RoleUse // role ARN as written -> its use
 	keybuf []byte
 }
 
@@ -113,12 +114,6 @@ func (s *summarizer) add(rec *Record) {
 }
 
 func (s *summarizer) addRoleUse(rec *Record, t time.Time) {
-	arn := rec.RoleARN()
-	rest, ok := bytes.CutPrefix(arn, []byte("arn:"))
-	f := bytes.SplitN(rest, []byte(":"), 5)
-	if !ok || len(f) != 5 || !bytes.HasPrefix(f[4], []byte("role/")) {
-		return
-	}
 	k := append(s.keybuf[:0], rec.EventType...)
 	k = append(k, 0)
 	k = append(k, rec.EventSource...)
@@ -142,12 +137,21 @@ func (s *summarizer) addRoleUse(rec *Record, t time.Time) {
 	if len(services) == 0 {
 		return
 	}
-	name := f[4][bytes.LastIndexByte(f[4], '/')+1:]
-	key := roleKey(string(f[0]), string(f[3]), string(name))
-	ru := s.sum.Roles[key]
+	arn := rec.RoleARN()
+	ru := s.byARN[string(arn)]
 	if ru == nil {
-		ru = &RoleUse{ARN: string(arn), Account: string(f[3]), Name: string(name), Services: map[string]time.Time{}}
-		s.sum.Roles[key] = ru
+		rest, ok := bytes.CutPrefix(arn, []byte("arn:"))
+		f := bytes.SplitN(rest, []byte(":"), 5)
+		if !ok || len(f) != 5 || !bytes.HasPrefix(f[4], []byte("role/")) {
+			return
+		}
+		name := f[4][bytes.LastIndexByte(f[4], '/')+1:]
+		key := roleKey(string(f[0]), string(f[3]), string(name))
+		if ru = s.sum.Roles[key]; ru == nil {
+			ru = &RoleUse{ARN: string(arn), Account: string(f[3]), Name: string(name), Services: map[string]time.Time{}}
+			s.sum.Roles[key] = ru
+		}
+		s.byARN[string(arn)] = ru
 	}
 	for _, svc := range services {
 		if t.After(ru.Services[svc]) {

@@ -208,7 +208,7 @@ type EnvVar struct {
 	SecretKind string `json:"secret_kind,omitempty"`
 	// Masked is true when a collector replaced a literal under a secret-like
 	// name that matches no credential format with its mask: the prefix
-	// secrets.Redact shows, then '*' to the value's length. The checks judge
+	// secrets.Redact shows, then "#*" fill to the value's length. The checks judge
 	// the mask as they would the value, and it never reveals more.
 	Masked bool `json:"masked,omitempty"`
 }

@@ -155,3 +155,9 @@ func resolve(trees []*scan.Tree, display string) (string, bool) {
 	}
 	return "", false
 }
+
+// Linker returns Link with cfg bound, in the shape of a post-load step of
+// the scan (run once after every source's inventory is merged).
+func Linker(cfg Config) func(ctx context.Context, trees []*scan.Tree, inv *inventory.Inventory) {
+	return func(ctx context.Context, trees []*scan.Tree, inv *inventory.Inventory) { Link(ctx, trees, inv, cfg) }
+}

@@ -18,6 +18,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	ahocorasick "github.com/BobuSumisu/aho-corasick"
+
 	"github.com/lambdawarden/lambdawarden/internal/inventory"
 	"github.com/lambdawarden/lambdawarden/internal/secrets"
 	"github.com/lambdawarden/lambdawarden/internal/srcloc"
@@ -87,6 +89,10 @@ func newScanner(ctx context.Context, display string, cfg Config) (*scanner, *inv
 		return s, pkg, false
 	}
 	s.cfg = cfg
+	if s.keywords, err = gitleaksKeywords(); err != nil {
+		s.errorf("", "load the secret detector's keywords: %v", err)
+		return s, pkg, false
+	}
 	s.plugins, err = newPlugins(cfg)
 	if err != nil {
 		s.errorf("", "%v", err)
@@ -97,12 +103,13 @@ func newScanner(ctx context.Context, display string, cfg Config) (*scanner, *inv
 
 // scanner scans one package.
 type scanner struct {
-	ctx     context.Context
-	cfg     Config
-	display string
-	sep     string // between the package and a path inside it: "!" in a zip, "/" in a folder
-	plugins []*depPlugin
-	vendor  vendorIndex
+	ctx      context.Context
+	cfg      Config
+	display  string
+	sep      string // between the package and a path inside it: "!" in a zip, "/" in a folder
+	plugins  []*depPlugin
+	keywords *ahocorasick.Trie
+	vendor   vendorIndex
 
 	total   atomic.Int64 // uncompressed bytes read so far
 	entries atomic.Int64 // entries listed so far, nested archives included
@@ -565,7 +572,7 @@ type worker struct {
 }
 
 func (s *scanner) newWorker() *worker {
-	return &worker{s: s, text: newTextScanner(s.cfg.Secrets), head: make([]byte, s.cfg.BinarySniffBytes)}
+	return &worker{s: s, text: newTextScanner(s.cfg.Secrets, s.keywords), head: make([]byte, s.cfg.BinarySniffBytes)}
 }
 
 func (w *worker) flush() {
@@ -664,7 +671,8 @@ func (w *worker) member(m *member) {
 			w.notScanned(m, int64(len(whole)))
 			return
 		}
-		w.record(m, lower, head, nj, w.text.scanBytes(whole))
+		w.text.quiet = quiet(m, lower, head)
+		w.record(m, nj, w.text.scanBytes(whole))
 		w.shrink()
 		return
 	}
@@ -676,6 +684,7 @@ func (w *worker) member(m *member) {
 		return
 	}
 	var found []secrets.Finding
+	w.text.quiet = quiet(m, lower, head)
 	if partial {
 		found, err = w.text.scanReader(head, io.LimitReader(rc, s.cfg.MaxScanFileBytes))
 		if err != nil {
@@ -685,7 +694,7 @@ func (w *worker) member(m *member) {
 	} else {
 		found = w.text.scanBytes(head)
 	}
-	w.record(m, lower, head, nj, found)
+	w.record(m, nj, found)
 }
 
 func ruleOf(c contentRule) string {
@@ -777,13 +786,19 @@ func (w *worker) notScanned(m *member, size int64) {
 		Detail: fmt.Sprintf("not scanned for secrets: %s is more than the %s limit (MaxScanFileBytes)", human(size), human(w.s.cfg.MaxScanFileBytes))})
 }
 
-// record keeps a file's secret findings, dropping shape-only rules where
-// they are noise (vendored code, minified files, lock files).
-func (w *worker) record(m *member, lower string, head []byte, nj nameJunk, found []secrets.Finding) {
-	quiet := m.vendored || isLockFile(lower) || isMinified(lower, head)
+// quiet reports whether only high-confidence rules count for a file:
+// vendored code, lock files and minified files, where shape-only rules are
+// mostly noise (test fixtures, documentation examples, hashes).
+func quiet(m *member, lower string, head []byte) bool {
+	return m.vendored || isLockFile(lower) || isMinified(lower, head)
+}
+
+// record keeps a file's secret findings, dropping shape-only rules in
+// quiet files.
+func (w *worker) record(m *member, nj nameJunk, found []secrets.Finding) {
 	kept := 0
 	for _, f := range found {
-		if quiet && lowConfidence[f.Rule] {
+		if w.text.quiet && lowConfidence[f.Rule] {
 			continue
 		}
 		kept++

@@ -177,6 +177,11 @@ func TestScanSecrets(t *testing.T) {
 			want:  []string{"db.js:1:connection-url-password", "db.js:2:jwt"},
 		},
 		{
+			name:  "generic rule in application code",
+			files: []zfile{{name: "app/config.py", body: "import os\n\n" + generic + "\nregion = 'eu-west-1'\n"}},
+			want:  []string{"app/config.py:3:gitleaks:generic-api-key"},
+		},
+		{
 			name:  "minified bundle drops generic rules",
 			files: []zfile{{name: "dist/app.js", body: minified}},
 			want:  []string{"dist/app.js:1:gitleaks:github-pat"},

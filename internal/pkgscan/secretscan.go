@@ -3,28 +3,48 @@ package pkgscan
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"strings"
+	"sync"
+
+	ahocorasick "github.com/BobuSumisu/aho-corasick"
+	"github.com/spf13/viper"
+	"github.com/zricethezav/gitleaks/v8/config"
 
 	"github.com/lambdawarden/lambdawarden/internal/secrets"
 )
 
-// The secret scan is an adapter over internal/secrets. Running every rule
-// of the detector (gitleaks' 222 and its own) over whole files is far too
-// slow for 250 MB packages (well under 10 MB/s), so the adapter first finds
-// candidate spans with a single pass over the bytes and hands the detector
-// only the text around them:
-//   - runs of 16 to 1024 token characters ([A-Za-z0-9+/=_-]) holding both
+// The secret scan is an adapter over internal/secrets. Running the
+// detector (gitleaks' 222 rules and its own) over whole files is far too
+// slow for 250 MB packages: gitleaks' generic-api-key rule alone runs at
+// about 1 MB/s on code, which is full of its keywords (key, token, api, ...).
+// So the adapter makes one pass over the bytes to find candidates and hands
+// the detector only those, each as a snippet on its own line:
+//   - runs of 16 to 1024 token characters ([A-Za-z0-9+/_-], with any "="
+//     padding) holding both
 //     letters and digits: every key, token and password format the rules
-//     know has one (longer runs are data blobs, such as inline images);
+//     know has one (longer runs are data blobs, such as inline images).
+//     A run assigned under a secret-like name ("api_key = ...", "token:",
+//     the shape of every keyword-and-value rule) goes with the snippetBefore
+//     bytes before it; any other run goes alone, which is all that rules for
+//     self-identifying formats (AKIA..., ghp_..., sk_live_..., xoxb-...)
+//     need, unless it is only hexadecimal digits (hashes, UUIDs, trace IDs:
+//     no rule matches those without a name before them). In quiet files
+//     (vendored code, minified files, lock files: see lowConfidence) every
+//     run goes alone.
 //   - "PRIVATE KEY" (PEM and OpenSSH private key headers);
-//   - "://" followed by "@" within the same token (URLs with credentials).
+//   - "://" followed by "user:password@" (URLs with credentials), except in
+//     quiet files.
 //
-// Each candidate becomes a snippet from snippetBefore bytes before it to
-// snippetAfter bytes after it, cut at line ends, so rules that need the key
-// name before the value ("stripe_key = ...") still see it. Files are read in
-// windows of windowBytes that overlap by overlapBytes, so memory does not
-// grow with the file.
+// The detector is then called only when the snippets can match: when they
+// hold a keyword of a gitleaks rule (gitleaks runs a rule only then, so this
+// skips nothing it would find) or a candidate of the detector's own rules
+// (a private key header, a JWT, a URL with credentials).
+//
+// Snippets never cross a line, so the detector's line numbers map back to
+// the file's. Files are read in windows of windowBytes that overlap by
+// overlapBytes, so memory does not grow with the file.
 const (
 	windowBytes   = 1 << 20
 	overlapBytes  = 4 << 10
@@ -57,7 +77,7 @@ var tokenChar = func() (t [256]uint8) {
 	for c := '0'; c <= '9'; c++ {
 		t[c] = 2
 	}
-	for _, c := range "+/=_-" {
+	for _, c := range "+/_-" {
 		t[c] = 4
 	}
 	return t
@@ -66,12 +86,21 @@ var tokenChar = func() (t [256]uint8) {
 // textScanner scans text for secrets. It keeps its buffers between files;
 // one belongs to each worker.
 type textScanner struct {
-	det   *secrets.Detector
+	det *secrets.Detector
+	// quiet is set for files where only high-confidence rules count
+	// (vendored code, minified files, lock files): tokens then go to the
+	// detector without context, so the generic rule rarely runs.
+	quiet bool
 	win   []byte
 	frag  []byte
+	lower []byte
 	lines []int
 	seen  map[findingKey]bool
 	out   []secrets.Finding
+	// own is set when the window holds a candidate of the detector's own
+	// rules; kw finds gitleaks' keywords.
+	own bool
+	kw  *ahocorasick.Trie
 }
 
 type findingKey struct {
@@ -79,9 +108,50 @@ type findingKey struct {
 	rule string
 }
 
-func newTextScanner(det *secrets.Detector) *textScanner {
-	return &textScanner{det: det, seen: map[findingKey]bool{}}
+func newTextScanner(det *secrets.Detector, kw *ahocorasick.Trie) *textScanner {
+	return &textScanner{det: det, kw: kw, seen: map[findingKey]bool{}}
 }
+
+// hasKeyword reports whether the fragment holds a keyword of a gitleaks
+// rule (compared in lower case, as gitleaks does).
+func (ts *textScanner) hasKeyword() bool {
+	if ts.kw == nil {
+		return true
+	}
+	ts.lower = append(ts.lower[:0], ts.frag...)
+	for i, c := range ts.lower {
+		if 'A' <= c && c <= 'Z' {
+			ts.lower[i] = c + 'a' - 'A'
+		}
+	}
+	return ts.kw.MatchFirst(ts.lower) != nil
+}
+
+// gitleaksKeywords is a matcher of the keywords of gitleaks' default rules,
+// built once per process. It fails if a rule that reads content has no
+// keywords, since gitleaks would then run it on everything and the
+// prefilter would skip what it finds.
+var gitleaksKeywords = sync.OnceValues(func() (*ahocorasick.Trie, error) {
+	v := viper.New()
+	v.SetConfigType("toml")
+	if err := v.ReadConfig(strings.NewReader(config.DefaultConfig)); err != nil {
+		return nil, err
+	}
+	var vc config.ViperConfig
+	if err := v.Unmarshal(&vc); err != nil {
+		return nil, err
+	}
+	var kws []string
+	for _, r := range vc.Rules {
+		if len(r.Keywords) == 0 && r.Regex != "" {
+			return nil, fmt.Errorf("gitleaks rule %s has no keywords", r.ID)
+		}
+		for _, k := range r.Keywords {
+			kws = append(kws, strings.ToLower(k))
+		}
+	}
+	return ahocorasick.NewTrieBuilder().AddStrings(kws).Build(), nil
+})
 
 // reset starts a new file.
 func (ts *textScanner) reset() {
@@ -140,12 +210,12 @@ func (ts *textScanner) window(w []byte, line int) {
 	lastEnd := -1 // end of the last snippet added, to merge overlaps
 	lineNo := line + 1
 	lineStart := 0
-	add := func(s, e int) {
-		// Cut the candidate and the snippet at the line's ends.
-		from := max(lineStart, s-snippetBefore)
-		to := min(len(w), e+snippetAfter)
-		if nl := bytes.IndexByte(w[s:to], '\n'); nl >= 0 {
-			to = s + nl
+	// add adds w[from:to] (cut at the line's end) to the fragment.
+	add := func(from, to int) {
+		from = max(from, lineStart)
+		to = min(to, len(w))
+		if nl := bytes.IndexByte(w[from:to], '\n'); nl >= 0 {
+			to = from + nl
 		}
 		if from < lastEnd {
 			// Overlaps the previous snippet on this line: extend it.
@@ -162,10 +232,25 @@ func (ts *textScanner) window(w []byte, line int) {
 		lastEnd = to
 	}
 
+	ts.own = false
 	runStart, kinds := -1, uint8(0)
 	endRun := func(i int) {
 		if runStart >= 0 && kinds&3 == 3 && i-runStart >= minTokenRun && i-runStart <= maxTokenRun {
-			add(runStart, i)
+			if !ts.quiet && bytes.HasPrefix(w[runStart:i], []byte("eyJ")) {
+				ts.own = true // a JSON Web Token
+			}
+			switch {
+			case !ts.quiet && assignedUnderKeyword(w, lineStart, runStart):
+				add(runStart-snippetBefore, i+snippetAfter)
+			case !isHex(w[runStart:i]):
+				// A bare hexadecimal run (hash, UUID, trace ID) matches no
+				// rule without a name and an assignment before it.
+				end := i
+				for end < len(w) && end < i+3 && w[end] == '=' {
+					end++ // base64 padding
+				}
+				add(runStart-1, end+1)
+			}
 		}
 		runStart, kinds = -1, 0
 	}
@@ -182,7 +267,8 @@ func (ts *textScanner) window(w []byte, line int) {
 		if runStart >= 0 {
 			if c == ' ' && i-runStart == len("PRIVATE") && bytes.Equal(w[runStart:i], []byte("PRIVATE")) &&
 				bytes.HasPrefix(w[i:], []byte(" KEY")) {
-				add(runStart, i+len(" KEY"))
+				add(runStart-48, i+len(" KEY-----")+8)
+				ts.own = true
 			}
 			endRun(i)
 		}
@@ -191,15 +277,16 @@ func (ts *textScanner) window(w []byte, line int) {
 			lineNo++
 			lineStart = i + 1
 		case ':':
-			if bytes.HasPrefix(w[i:], []byte("://")) {
+			if !ts.quiet && bytes.HasPrefix(w[i:], []byte("://")) {
 				if e := urlWithCredential(w, i+3); e > 0 {
-					add(i, e)
+					add(i-32, e)
+					ts.own = true
 				}
 			}
 		}
 	}
 	endRun(len(w))
-	if len(ts.lines) == 0 {
+	if len(ts.lines) == 0 || !(ts.own || ts.hasKeyword()) {
 		return
 	}
 	for _, f := range ts.det.Text(string(ts.frag)) {
@@ -214,6 +301,68 @@ func (ts *textScanner) window(w []byte, line int) {
 		ts.seen[k] = true
 		ts.out = append(ts.out, f)
 	}
+}
+
+// genericKeywords are the words gitleaks' generic-api-key rule (and the
+// keyword-and-assignment rules of vendors, whose variables are named with
+// them) needs before a value.
+var genericKeywords = [][]byte{
+	[]byte("key"), []byte("token"), []byte("secret"), []byte("pass"), []byte("pwd"),
+	[]byte("auth"), []byte("api"), []byte("access"), []byte("cred"),
+}
+
+// nameChar marks the bytes of a name before an assignment.
+var nameChar = func() (t [256]bool) {
+	for c := range 256 {
+		t[c] = tokenChar[c] != 0 && c != '+' && c != '/'
+	}
+	for _, c := range ". \t'\"" {
+		t[c] = true
+	}
+	return t
+}()
+
+// assignedUnderKeyword reports whether the token at s is assigned (an
+// operator such as =, :, =>, || or , just before it, past quotes and
+// spaces) under a name holding a generic keyword: the shape every
+// keyword-and-value rule needs. Other tokens
+// are handed to the detector without context, which is all that rules for
+// self-identifying formats (AKIA..., ghp_..., sk_live_..., xoxb-...) need.
+func assignedUnderKeyword(w []byte, lineStart, s int) bool {
+	op := -1
+scan:
+	for i := s - 1; i >= lineStart && i >= s-8; i-- {
+		switch w[i] {
+		case '=', ':', '>', ',', '|':
+			op = i
+		case '`', '\'', '"', ' ', '\t', '?':
+		default:
+			break scan
+		}
+	}
+	if op < 0 {
+		return false
+	}
+	// The name before the operator: word characters, dots, dashes, spaces
+	// and quotes, as the rules' patterns allow.
+	from := op
+	for from > lineStart && op-from < 72 && nameChar[w[from-1]] {
+		from--
+	}
+	var buf [72]byte
+	low := buf[:op-from]
+	for i, c := range w[from:op] {
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		low[i] = c
+	}
+	for _, k := range genericKeywords {
+		if bytes.Contains(low, k) {
+			return true
+		}
+	}
+	return false
 }
 
 // urlWithCredential returns the end of a "user:pass@host" authority that
@@ -235,6 +384,16 @@ func urlWithCredential(w []byte, i int) int {
 		}
 	}
 	return 0
+}
+
+// isHex reports whether b holds only hexadecimal digits and dashes.
+func isHex(b []byte) bool {
+	for _, c := range b {
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F' || c == '-') {
+			return false
+		}
+	}
+	return true
 }
 
 // isBinary reports whether head looks like binary data: a NUL byte.

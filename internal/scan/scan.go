@@ -94,10 +94,13 @@ func Run(ctx context.Context, opts Options) (*Outcome, error) {
 		workers = runtime.GOMAXPROCS(0)
 	}
 
+	start := time.Now()
 	inv, err := load(ctx, opts, workers)
 	if err != nil {
 		return nil, err
 	}
+	opts.Logger.Debug("loaded", "sources", len(inv.Sources), "functions", len(inv.Functions), "errors", len(inv.Errors), "elapsed", time.Since(start).Round(time.Millisecond))
+	start = time.Now()
 
 	selected := overrideSeverities(checks.Select(opts.Catalog, opts.Selection, opts.Settings), opts.SeverityOverrides)
 	env := &checks.Env{Index: inventory.NewIndex(inv), Settings: opts.Settings, Now: opts.Now}
@@ -110,6 +113,8 @@ func Run(ctx context.Context, opts Options) (*Outcome, error) {
 			results[i].Severity = sev
 		}
 	}
+
+	opts.Logger.Debug("checked", "checks", len(selected), "results", len(results), "elapsed", time.Since(start).Round(time.Millisecond))
 
 	waivers, waiverErrs := waiver.New(opts.Waivers, inv, opts.Now)
 	waivers.Apply(results)

@@ -231,7 +231,7 @@ func (l *loader) evalExpr(expr hcl.Expression, sc *scope) (v cty.Value) {
 			v = cty.DynamicVal.Mark(WhyMark("the expression could not be evaluated"))
 		}
 	}()
-	ctx := sc.context(expr.Variables())
+	ctx := sc.context(appendVariables(nil, expr))
 	v, diags := expr.Value(ctx)
 	if ctx != l.bareCtx {
 		// Diagnostics point at ctx: read them before it is reused.
@@ -244,6 +244,45 @@ func (l *loader) evalExpr(expr hcl.Expression, sc *scope) (v cty.Value) {
 		return cty.DynamicVal
 	}
 	return v
+}
+
+// appendVariables appends expr.Variables() to out: the same traversals in
+// the same order, without the allocations of hclsyntax's generic walk for
+// the expression types configurations are mostly made of (none of which
+// opens a scope of local names).
+func appendVariables(out []hcl.Traversal, expr hcl.Expression) []hcl.Traversal {
+	switch x := expr.(type) {
+	case *hclsyntax.LiteralValueExpr:
+	case *hclsyntax.ScopeTraversalExpr:
+		out = append(out, x.Traversal)
+	case *hclsyntax.TemplateExpr:
+		for _, p := range x.Parts {
+			out = appendVariables(out, p)
+		}
+	case *hclsyntax.TemplateWrapExpr:
+		out = appendVariables(out, x.Wrapped)
+	case *hclsyntax.FunctionCallExpr:
+		for _, a := range x.Args {
+			out = appendVariables(out, a)
+		}
+	case *hclsyntax.TupleConsExpr:
+		for _, e := range x.Exprs {
+			out = appendVariables(out, e)
+		}
+	case *hclsyntax.ObjectConsExpr:
+		for _, it := range x.Items {
+			out = appendVariables(out, it.KeyExpr)
+			out = appendVariables(out, it.ValueExpr)
+		}
+	case *hclsyntax.ObjectConsKeyExpr:
+		// A key written as a bare name is a literal, not a reference.
+		if hcl.ExprAsKeyword(x.Wrapped) == "" {
+			out = appendVariables(out, x.Wrapped)
+		}
+	default:
+		out = append(out, expr.Variables()...)
+	}
+	return out
 }
 
 func diagWhy(diags hcl.Diagnostics) string {

@@ -236,14 +236,18 @@ func parseFile(name string) parsedFile {
 		pf.err = err
 		return pf
 	}
-	var file *hcl.File
+	var body hcl.Body
 	if strings.HasSuffix(name, ".json") {
+		var file *hcl.File
 		file, pf.diags = hcljson.Parse(src, name)
+		if file != nil {
+			body = file.Body
+		}
 	} else {
-		file, pf.diags = hclsyntax.ParseConfig(src, name, hcl.Pos{Line: 1, Column: 1})
+		body, pf.diags = parseNative(src, name)
 	}
-	if !pf.diags.HasErrors() && file != nil {
-		pf.body, pf.src = file.Body, src
+	if !pf.diags.HasErrors() && body != nil {
+		pf.body, pf.src = body, src
 	}
 	return pf
 }

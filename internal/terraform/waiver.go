@@ -1,6 +1,7 @@
 package terraform
 
 import (
+	"bytes"
 	"strings"
 	"time"
 
@@ -28,7 +29,7 @@ type waiverSpec struct {
 // attachWaivers finds `# lambdawarden:ignore ...` comments in a file and
 // attaches them to the resource block they precede or sit in.
 func (l *loader) attachWaivers(name string, src []byte, blocks []*resourceConfig) {
-	if !strings.Contains(string(src), waiverTag) {
+	if !bytes.Contains(src, []byte(waiverTag)) {
 		return
 	}
 	toks, _ := hclsyntax.LexConfig(src, name, hcl.Pos{Line: 1, Column: 1})

@@ -102,6 +102,7 @@ func (e *Env) AddResource(logicalID string, node *yaml.Node) *Resource {
 		r.Condition = c.Value
 	}
 	e.Resources[logicalID] = r
+	delete(e.names, logicalID)
 	return r
 }
 

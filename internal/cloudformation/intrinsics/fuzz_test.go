@@ -22,6 +22,8 @@ func FuzzResolve(f *testing.F) {
 			}
 		}
 	}
+	f.Add([]byte("Resources: &r {A: *r, B: [*r, *r]}"))
+	f.Add([]byte("x: &a [1, 2]\ny: &b [*a, *a, *a]\nResources: {R: {Type: AWS::SNS::Topic, Properties: {<<: {TopicName: *b}}}}"))
 	f.Add([]byte("Resources: {A: {Type: AWS::SNS::Topic, Properties: {TopicName: !GetAtt A.TopicName}}}"))
 	f.Add([]byte(`{"Conditions": {"C": {"Fn::Not": [{"Condition": "C"}]}}, "Resources": {"A": {"Type": "X", "Properties": {"P": {"Fn::If": ["C", 1, 2]}}}}}`))
 	f.Add([]byte("Resources: {A: {Type: X, Properties: {P: !Sub '${'}}}"))

@@ -101,13 +101,37 @@ func (e *Env) resolve(n *yaml.Node, depth int) *Value {
 		return v
 	case yaml.MappingNode:
 		v := &Value{Kind: Map, Loc: loc, Fields: make([]Field, 0, len(n.Content)/2)}
+		var merges []*yaml.Node
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k := template.Deref(n.Content[i])
 			if k == nil {
 				continue
 			}
+			if k.Tag == "!!merge" || k.Value == "<<" && k.Style == 0 {
+				merges = append(merges, n.Content[i+1])
+				continue
+			}
 			if fv := e.resolve(n.Content[i+1], depth+1); fv != nil {
 				v.Fields = append(v.Fields, Field{Key: k.Value, KeyLoc: e.Loc(k), Value: fv})
+			}
+		}
+		// YAML merge keys (<<: *base) add the keys the mapping lacks.
+		for _, m := range merges {
+			m = template.Deref(m)
+			sources := []*yaml.Node{m}
+			if m != nil && m.Kind == yaml.SequenceNode {
+				sources = m.Content
+			}
+			for _, src := range sources {
+				mv := e.resolve(src, depth+1)
+				if mv == nil || mv.Kind != Map {
+					continue
+				}
+				for _, f := range mv.Fields {
+					if v.Field(f.Key) == nil {
+						v.Fields = append(v.Fields, f)
+					}
+				}
 			}
 		}
 		return v

@@ -146,6 +146,7 @@ func TestResolve(t *testing.T) {
 		{"Transform", `{"Fn::Transform": {Name: AWS::Include}}`, "?(Fn::Transform (a macro) is not evaluated)", false, ""},
 		{"bad Join", `!Join x`, "?(Fn::Join: expected [DELIMITER, [VALUES]])", false, ""},
 		{"bad GetAtt", `!GetAtt Table`, "?(Fn::GetAtt Table: expected RESOURCE.ATTRIBUTE)", false, ""},
+		{"YAML merge key", "base: &b {x: 1, y: 2}\nv: {<<: *b, y: 3}", "{base:{x:1,y:2},v:{y:3,x:1}}", false, ""},
 		{"nested", `{a: [!Ref Stage, {b: !GetAtt Table.Arn}]}`, "{a:[dev,{b:arn:aws:dynamodb:<region>:<account>:table/orders}]}", false, ""},
 	}
 	for _, tc := range tests {

@@ -194,7 +194,7 @@ func jsonSyntax(data []byte, maxDepth int) *Error {
 // Check verifies that n stays within the depth and alias-expansion limits.
 // It runs in time linear in the size of the parsed (unexpanded) document.
 func Check(n *yaml.Node, lim Limits) error {
-	c := checker{lim: lim, memo: map[*yaml.Node]stat{}}
+	c := checker{lim: lim, memo: map[*yaml.Node]stat{}, active: map[*yaml.Node]bool{}}
 	s, err := c.walk(n, 0)
 	if err != nil {
 		return err
@@ -211,34 +211,43 @@ type stat struct {
 }
 
 type checker struct {
-	lim  Limits
+	lim Limits
+	// memo holds the expanded size and depth of anchored nodes, the only
+	// ones aliases can repeat.
 	memo map[*yaml.Node]stat
-	// active holds the nodes being walked, to catch an alias that names its
-	// own ancestor (yaml.v3 rejects these, but a hand-built tree may not).
+	// active are the anchored nodes being walked: an alias to one of them
+	// is a cycle (yaml.v3 builds such trees for "&a [*a]").
 	active map[*yaml.Node]bool
 }
+
+// hardDepth stops the walk of a (hand-built) tree whose aliases form a
+// cycle when no depth limit is configured.
+const hardDepth = 10000
 
 func (c *checker) walk(n *yaml.Node, level int) (stat, error) {
 	if n == nil {
 		return stat{}, nil
 	}
+	maxDepth := c.lim.MaxDepth
+	if maxDepth <= 0 {
+		maxDepth = hardDepth
+	}
 	if s, ok := c.memo[n]; ok {
-		if c.lim.MaxDepth > 0 && level+s.depth > c.lim.MaxDepth {
-			return stat{}, &Error{Line: n.Line, Message: fmt.Sprintf("nesting deeper than %d levels", c.lim.MaxDepth)}
+		if level+s.depth > maxDepth {
+			return stat{}, &Error{Line: n.Line, Message: fmt.Sprintf("nesting deeper than %d levels", maxDepth)}
 		}
 		return s, nil
 	}
-	if c.lim.MaxDepth > 0 && level > c.lim.MaxDepth {
-		return stat{}, &Error{Line: n.Line, Message: fmt.Sprintf("nesting deeper than %d levels", c.lim.MaxDepth)}
+	if level > maxDepth {
+		return stat{}, &Error{Line: n.Line, Message: fmt.Sprintf("nesting deeper than %d levels", maxDepth)}
 	}
-	if c.active == nil {
-		c.active = map[*yaml.Node]bool{}
+	if n.Anchor != "" {
+		if c.active[n] {
+			return stat{}, &Error{Line: n.Line, Message: "YAML alias refers to a node that contains it"}
+		}
+		c.active[n] = true
+		defer delete(c.active, n)
 	}
-	if c.active[n] {
-		return stat{}, &Error{Line: n.Line, Message: "alias refers to a node that contains it"}
-	}
-	c.active[n] = true
-	defer delete(c.active, n)
 	var s stat
 	switch n.Kind {
 	case yaml.AliasNode:
@@ -265,7 +274,9 @@ func (c *checker) walk(n *yaml.Node, level int) (stat, error) {
 	default:
 		s.size = 1
 	}
-	c.memo[n] = s
+	if n.Anchor != "" {
+		c.memo[n] = s
+	}
 	return s, nil
 }
 

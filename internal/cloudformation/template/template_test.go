@@ -49,6 +49,7 @@ func TestParse(t *testing.T) {
 		{name: "empty", src: "", wantErr: "empty document", wantLine: 1},
 		{name: "alias bomb", src: billionLaughs(9), wantErr: "alias bomb"},
 		{name: "small aliases are fine", src: billionLaughs(2)},
+		{name: "alias inside its own anchor", src: "Resources: &a {A: *a, B: *a, C: [*a, *a]}\n", wantErr: "alias refers to a node that contains it", wantLine: 1},
 		{name: "deep nesting", src: deepJSON(300), wantErr: "nesting deeper than 256 levels"},
 		{name: "very deep nesting", src: deepJSON(20000), wantErr: "nesting deeper than"},
 		{name: "very deep yaml nesting", src: "Resources: " + strings.Repeat("[", 20000) + strings.Repeat("]", 20000), wantErr: "malformed YAML/JSON"},
@@ -122,4 +123,30 @@ func TestEndLine(t *testing.T) {
 	if got := EndLine(Get(tp.Resources, "A")); got != 7 {
 		t.Errorf("EndLine(A) = %d, want 7", got)
 	}
+}
+
+// FuzzParse checks that parsing arbitrary bytes never panics and always
+// ends within the limits: a template, or an *Error naming the file.
+func FuzzParse(f *testing.F) {
+	f.Add([]byte("Resources: {A: {Type: AWS::SNS::Topic}}"))
+	f.Add([]byte(billionLaughs(3)))
+	f.Add([]byte(deepJSON(30)))
+	f.Add([]byte("Resources: &a {A: *a, B: *a}"))
+	f.Add([]byte(`{"Resources": {"A": [1, 2,]}}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		lim := DefaultLimits()
+		lim.MaxExpandedNodes = 50_000
+		tp, err := Parse("f.yaml", data, lim)
+		if err != nil {
+			var e *Error
+			if !errors.As(err, &e) || e.File != "f.yaml" {
+				t.Fatalf("error %v is not an *Error naming the file", err)
+			}
+			return
+		}
+		if tp.Root == nil {
+			t.Fatal("no root")
+		}
+		_ = EndLine(tp.Root)
+	})
 }
