@@ -361,7 +361,7 @@ func (w *world) build() {
 	// Account B (reached by assuming a role), eu-west-1; deployed by that role.
 	// It mounts EFS outside a VPC.
 	bRole := w.role(euB, "b-fn-role", lambdaTrust, map[string]string{"efs": policyDoc(map[string]any{"Effect": "Allow",
-		"Action": []string{"elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"},
+		"Action":   []string{"elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"},
 		"Resource": "arn:aws:elasticfilesystem:eu-west-1:" + acctB + ":file-system/fs-0123456789abcdef0"})},
 		"arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole")
 	w.function(euB, &lambda.CreateFunctionInput{FunctionName: aws.String("billing"), Runtime: ltypes.RuntimeJava21, Role: aws.String(bRole),

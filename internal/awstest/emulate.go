@@ -39,11 +39,11 @@ type emulator struct {
 	reserved  map[string]int                        // function ARN -> reserved concurrency
 	csc       map[string]json.RawMessage            // config ARN -> config
 	cscOrder  []string
-	fnCSC     map[string]string             // function ARN -> config ARN
-	analyzers map[string][]map[string]any   // account/region -> analyzers
-	lastAcc   map[string][]ServiceRow       // role ARN -> rows
-	jobs      map[string]string             // job ID -> role ARN
-	events    map[string][]trailEvent       // account/region -> events, oldest first
+	fnCSC     map[string]string              // function ARN -> config ARN
+	analyzers map[string][]map[string]any    // account/region -> analyzers
+	lastAcc   map[string][]ServiceRow        // role ARN -> rows
+	jobs      map[string]string              // job ID -> role ARN
+	events    map[string][]trailEvent        // account/region -> events, oldest first
 	alarms    map[string]map[string]cbor.Map // account/region -> name -> alarm
 	seq       int
 }
@@ -257,8 +257,10 @@ func (e *emulator) after(p *Proxy, r *Request, id identity, status int, body []b
 	case "sts:AssumeRole":
 		var out struct {
 			Result struct {
-				Credentials struct{ AccessKeyID string `xml:"AccessKeyId"` } `xml:"Credentials"`
-				User        struct{ Arn string } `xml:"AssumedRoleUser"`
+				Credentials struct {
+					AccessKeyID string `xml:"AccessKeyId"`
+				} `xml:"Credentials"`
+				User struct{ Arn string } `xml:"AssumedRoleUser"`
 			} `xml:"AssumeRoleResult"`
 		}
 		if xml.Unmarshal(body, &out) == nil && out.Result.Credentials.AccessKeyID != "" {
@@ -552,15 +554,15 @@ type lastAccessedRow struct {
 }
 
 type getLastAccessed struct {
-	XMLName    xml.Name          `xml:"GetServiceLastAccessedDetailsResponse"`
-	Xmlns      string            `xml:"xmlns,attr"`
-	JobStatus  string            `xml:"GetServiceLastAccessedDetailsResult>JobStatus"`
-	JobType    string            `xml:"GetServiceLastAccessedDetailsResult>JobType"`
-	Created    string            `xml:"GetServiceLastAccessedDetailsResult>JobCreationDate"`
-	Completed  string            `xml:"GetServiceLastAccessedDetailsResult>JobCompletionDate"`
-	Rows       []lastAccessedRow `xml:"GetServiceLastAccessedDetailsResult>ServicesLastAccessed>member"`
-	Truncated  bool              `xml:"GetServiceLastAccessedDetailsResult>IsTruncated"`
-	RequestID  string            `xml:"ResponseMetadata>RequestId"`
+	XMLName   xml.Name          `xml:"GetServiceLastAccessedDetailsResponse"`
+	Xmlns     string            `xml:"xmlns,attr"`
+	JobStatus string            `xml:"GetServiceLastAccessedDetailsResult>JobStatus"`
+	JobType   string            `xml:"GetServiceLastAccessedDetailsResult>JobType"`
+	Created   string            `xml:"GetServiceLastAccessedDetailsResult>JobCreationDate"`
+	Completed string            `xml:"GetServiceLastAccessedDetailsResult>JobCompletionDate"`
+	Rows      []lastAccessedRow `xml:"GetServiceLastAccessedDetailsResult>ServicesLastAccessed>member"`
+	Truncated bool              `xml:"GetServiceLastAccessedDetailsResult>IsTruncated"`
+	RequestID string            `xml:"ResponseMetadata>RequestId"`
 }
 
 func (e *emulator) getLastAccessed(w http.ResponseWriter, r *Request) {
@@ -793,7 +795,6 @@ func nonNilMaps(v []map[string]any) []map[string]any {
 	return v
 }
 
-
 func newBuffer() *bufferWriter { return &bufferWriter{header: http.Header{}, status: http.StatusOK} }
 
 type bufferWriter struct {
@@ -806,7 +807,7 @@ type bytesBuffer struct{ b []byte }
 
 func (b *bytesBuffer) Bytes() []byte { return b.b }
 
-func (w *bufferWriter) Header() http.Header { return w.header }
+func (w *bufferWriter) Header() http.Header  { return w.header }
 func (w *bufferWriter) WriteHeader(code int) { w.status = code }
 func (w *bufferWriter) Write(p []byte) (int, error) {
 	w.body.b = append(w.body.b, p...)

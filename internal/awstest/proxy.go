@@ -2,7 +2,6 @@ package awstest
 
 import (
 	"bytes"
-	"context"
 	"encoding/xml"
 	"fmt"
 	"io"
@@ -238,6 +237,10 @@ func (p *Proxy) serve(w http.ResponseWriter, r *http.Request) {
 // forward sends the request to the backend, letting the emulator see and
 // patch the exchange.
 func (p *Proxy) forward(w http.ResponseWriter, req *Request, id identity) {
+	if h, ok := p.opts.Backend.(APIHandler); ok {
+		h.ServeAPI(w, req)
+		return
+	}
 	if p.emu == nil {
 		p.opts.Backend.ServeHTTP(w, req.HTTP)
 		return
@@ -400,14 +403,4 @@ func writeXML(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("X-Amzn-RequestId", requestID())
 	w.WriteHeader(status)
 	_, _ = w.Write(append([]byte(xml.Header), b...))
-}
-
-// sleepCtx waits d or until ctx ends.
-func sleepCtx(ctx context.Context, d time.Duration) {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-	case <-ctx.Done():
-	}
 }

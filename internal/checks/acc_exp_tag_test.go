@@ -87,6 +87,7 @@ func TestEXP01(t *testing.T) {
 	openRoute := &inventory.APIRoute{Item: oItem("aws_apigatewayv2_route.get", 130), Function: oFnRef(), Authorization: oK("NONE", 131)}
 	authRoute := &inventory.APIRoute{Item: oItem("aws_apigatewayv2_route.get", 130), Function: oFnRef(), Authorization: oK("JWT", 131)}
 	unknownRoute := &inventory.APIRoute{Item: oItem("aws_apigatewayv2_route.get", 130), Function: oFnRef(), Authorization: oU[string](131)}
+	defaultRoute := &inventory.APIRoute{Item: oItem("aws_apigatewayv2_route.get", 130), Function: oFnRef()}
 	secret := oEnvVars(oVar("STRIPE_KEY", oStripeKey, 12))
 	oRun(t, checkEXP01(), []oCase{
 		{name: "private function with power", inv: oInv(oFn(withRole), oRole(t, escalate), privateURL), want: result.Pass, msg: "not reachable"},
@@ -97,6 +98,9 @@ func TestEXP01(t *testing.T) {
 			want: result.Fail, msg: "API route aws_apigatewayv2_route.get without authorizer -> environment variable STRIPE_KEY", notMsg: oStripeKey},
 		{name: "route with authorizer", inv: oInv(oFn(withRole, secret), oRole(t, narrow), authRoute), want: result.Pass},
 		{name: "route authorization unknown with power", inv: oInv(oFn(withRole), oRole(t, escalate), unknownRoute), want: result.Unknown},
+		{name: "route with default authorization and power", inv: oInv(oFn(withRole), oRole(t, escalate), defaultRoute),
+			want: result.Fail, line: 130, msg: "API route aws_apigatewayv2_route.get without authorizer (authorization not set, so NONE) -> "},
+		{name: "route with default authorization, narrow role", inv: oInv(oFn(withRole), oRole(t, narrow), defaultRoute), want: result.Pass, msg: "without authorizer"},
 		{name: "public url, role outside the scan", inv: oInv(oFn(withRole), publicURL), want: result.Unknown, msg: "public URL"},
 	})
 }

@@ -41,11 +41,16 @@ func evalEXP01(env *Env, f *inventory.Function) (Finding, bool) {
 	} else if fd.Status == result.Unknown {
 		entryDoubts = append(entryDoubts, expLink{"function URL (LW-INV-04 unknown)", fd.Location})
 	}
+	// An API route or method whose authorization is not set has AWS's
+	// default, NONE (apigatewayv2 routes' authorization_type, REST methods'
+	// authorization): it is open like one set to NONE.
 	for _, r := range env.Index.APIRoutes(f) {
 		auth := r.Authorization
 		switch a, ok := auth.Get(); {
 		case ok && strings.EqualFold(a, "NONE"):
 			entries = append(entries, expLink{"API route " + r.ID + " without authorizer", firstLoc(auth.Loc, r.Loc)})
+		case auth.IsAbsent():
+			entries = append(entries, expLink{"API route " + r.ID + " without authorizer (authorization not set, so NONE)", r.Loc})
 		case auth.IsUnknown():
 			entryDoubts = append(entryDoubts, expLink{"API route " + r.ID + " (authorization unknown)", firstLoc(auth.Loc, r.Loc)})
 		}

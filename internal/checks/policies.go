@@ -606,6 +606,10 @@ type grantScan struct {
 	Candidates []iampolicy.Action
 	// Wide reports whether granting a on the resource pattern offends.
 	Wide func(a iampolicy.Action, pattern string) bool
+	// Limited, when set, reports whether the statement's conditions limit
+	// its grant of a to targets that do not offend (LW-IAM-09's
+	// iam:PassedToService); such a grant is not reported.
+	Limited func(st *iampolicy.Statement, a iampolicy.Action) bool
 }
 
 // scan returns the offending grants of the role's Allow statements that no
@@ -643,7 +647,7 @@ func (ps *rolePolicySet) scan(c *iampolicy.Catalog, q grantScan) (grants []roleG
 		for _, t := range targets {
 			var hit []iampolicy.Action
 			for _, a := range acts {
-				if offends(a, t) {
+				if offends(a, t) && (q.Limited == nil || !q.Limited(st, a)) {
 					hit = append(hit, a)
 				}
 			}
@@ -681,7 +685,7 @@ func (ps *rolePolicySet) scan(c *iampolicy.Catalog, q grantScan) (grants []roleG
 			for _, t := range targets {
 				if q.Candidates != nil {
 					for _, a := range q.Candidates {
-						if offends(a, t) {
+						if offends(a, t) && (q.Limited == nil || !q.Limited(st, a)) {
 							maybe = true
 						}
 					}
@@ -691,7 +695,7 @@ func (ps *rolePolicySet) scan(c *iampolicy.Catalog, q grantScan) (grants []roleG
 			}
 		}
 		// Unresolved resources might be "*".
-		if stmtUnknown(st, "Resource") && len(acts) > 0 {
+		if stmtUnknown(st, "Resource") && slices.ContainsFunc(acts, func(a iampolicy.Action) bool { return q.Limited == nil || !q.Limited(st, a) }) {
 			maybe = true
 		}
 		switch {

@@ -23,6 +23,15 @@ func checkSEC01() *Check {
 
 // evalSEC01 fails a function with a credential in its environment. LW-EXP-01
 // reuses it.
+//
+// Every known value is matched against the credential formats, also one a
+// source marks as built from references (EnvVar.Reference): a literal
+// password around a reference ("postgres://app:PASSWORD@${aws_db_instance.db.address}/app")
+// or a local or variable default is still written in the scanned code. For
+// such values only the random-value rule under a secret-like name is
+// skipped, and the references' symbolic renderings never match. A value
+// that is unknown and not a reference (a variable without a value) is
+// UNKNOWN: it may be a credential.
 func evalSEC01(_ *Env, f *inventory.Function) (Finding, bool) {
 	vars, fd, done := envVars(f)
 	if done {
@@ -36,7 +45,6 @@ func evalSEC01(_ *Env, f *inventory.Function) (Finding, bool) {
 	for _, ev := range vars {
 		loc := firstLoc(ev.Value.Loc, f.Environment.Loc)
 		switch val, ok := ev.Value.Get(); {
-		case ev.Reference:
 		case ev.Redacted:
 			kind := ev.SecretKind
 			if kind == "" {
@@ -44,8 +52,16 @@ func evalSEC01(_ *Env, f *inventory.Function) (Finding, bool) {
 			}
 			v.fail(loc, "environment variable %s holds what looks like %s (%s)", ev.Name, kind, ev.Value.V)
 		case ev.Value.IsUnknown():
-			v.unknown(loc, "environment variable %s cannot be resolved (%s)", ev.Name, whyUnknown(ev.Value))
-		case ok:
+			if ev.Reference {
+				continue // another resource's attribute, known after apply: not written here
+			}
+			v.unknown(loc, "environment variable %s cannot be resolved (%s), so whether it holds a credential cannot be told", ev.Name, whyUnknown(ev.Value))
+		case !ok:
+		case ev.Reference:
+			if fs := det.ReferencedEnvVar(ev.Name, val); len(fs) > 0 {
+				v.fail(loc, "environment variable %s holds what looks like %s (%s), written in place around a reference", ev.Name, fs[0].Kind, fs[0].Redacted)
+			}
+		default:
 			if fs := det.EnvVar(ev.Name, val); len(fs) > 0 {
 				v.fail(loc, "environment variable %s holds what looks like %s (%s)", ev.Name, fs[0].Kind, fs[0].Redacted)
 			}

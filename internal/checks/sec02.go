@@ -23,6 +23,11 @@ func checkSEC02() *Check {
 	}
 }
 
+// evalSEC02 fails a secret-named variable holding a literal. A value a
+// source marks as a reference is not judged (LW-SEC-01 still matches it
+// against the credential formats); a placeholder (changeme, dummy, xxxx) is
+// a literal like any other; an unknown value that is not a reference is
+// UNKNOWN.
 func evalSEC02(_ *Env, f *inventory.Function) (Finding, bool) {
 	vars, fd, done := envVars(f)
 	if done {
@@ -40,6 +45,8 @@ func evalSEC02(_ *Env, f *inventory.Function) (Finding, bool) {
 		case ev.Value.IsUnknown():
 			v.unknown(loc, "environment variable %s is named like a secret and its value cannot be resolved (%s)", ev.Name, whyUnknown(ev.Value))
 		case !ok, notASecret(val), secrets.IsReference(val):
+		case secrets.IsPlaceholder(val):
+			v.fail(loc, "environment variable %s is named like a secret and holds a literal value (%s) that looks like a placeholder default, not a reference: deployed as is, it is a guessable secret", ev.Name, secrets.Redact(val))
 		default:
 			v.fail(loc, "environment variable %s is named like a secret and holds a literal value (%s), not a reference", ev.Name, secrets.Redact(val))
 		}

@@ -13,12 +13,15 @@ var (
 	oStripeKey = "sk_" + "live_" + "4eC39HqLyjWDarjtT1zdp7dc"
 	oAWSKeyID  = "AK" + "IA" + "QX7Z4K2N5R6T3W4Y"
 	oDBURL     = "postgres://" + "app:" + "Xq9" + "vT2mP8k" + "@orders.cluster-abc.eu-west-1.rds.amazonaws.com:5432/orders"
+	oRefDBURL  = "postgres://" + "app:" + "S3cr3t" + "Passw0rd9" + "@<aws_db_instance.db.address>:5432/app"
+	oGitHubPAT = "gh" + "p_" + "aB3dE5gH7jK9mN1pQ3sT5vX7zA9cE1gI3kM5"
 )
 
 func TestSEC01(t *testing.T) {
 	ref := inventory.EnvVar{Name: "STRIPE_KEY", Value: oK("<aws_secretsmanager_secret.stripe.arn>", 11), Reference: true}
 	redacted := inventory.EnvVar{Name: "TOKEN", Value: oK("ghp_****, 40 chars", 12), Redacted: true, SecretKind: "a GitHub PAT"}
 	unresolved := inventory.EnvVar{Name: "STRIPE_KEY", Value: oU[string](13)}
+	refURL := inventory.EnvVar{Name: "DATABASE_URL", Value: oK(oRefDBURL, 15), Reference: true}
 	cases := []oCase{
 		{name: "no environment", inv: oInv(oFn()), want: result.Pass},
 		{name: "harmless values", inv: oInv(oFn(oEnvVars(oVar("TABLE_NAME", "orders", 11), oVar("LOG_LEVEL", "info", 12)))), want: result.Pass},
@@ -33,13 +36,32 @@ func TestSEC01(t *testing.T) {
 		{name: "unresolved value", inv: oInv(oFn(oEnvVars(unresolved))), want: result.Unknown, line: 13},
 		{name: "unresolved map", inv: oInv(oFn(func(f *inventory.Function) { f.Environment = oU[[]inventory.EnvVar](10) })), want: result.Unknown, line: 10},
 		{name: "failure beats unknown", inv: oInv(oFn(oEnvVars(unresolved, oVar("K", oStripeKey, 14)))), want: result.Fail, line: 14},
+		// A value built from references is still matched against the
+		// credential formats: the literal password around the reference.
+		{name: "literal password around a reference", inv: oInv(oFn(oEnvVars(refURL))), want: result.Fail, line: 15,
+			msg: "environment variable DATABASE_URL holds what looks like a connection URL with a password (post****", also: []string{"around a reference"}},
+		{name: "credential from a local", inv: oInv(oFn(oEnvVars(inventory.EnvVar{Name: "GITHUB_TOKEN", Value: oK(oGitHubPAT, 16), Reference: true}))),
+			want: result.Fail, msg: "GitHub"},
+		{name: "password is itself a reference", inv: oInv(oFn(oEnvVars(inventory.EnvVar{Name: "DATABASE_URL",
+			Value: oK("postgres://app:<random_password.db.result>@<aws_db_instance.db.address>:5432/app", 15), Reference: true}))), want: result.Pass},
+		{name: "symbolic arn reference", inv: oInv(oFn(oEnvVars(inventory.EnvVar{Name: "API_TOKEN", Value: oK("arn:aws:ssm:<region>:<account>:parameter/prod/token", 15), Reference: true}))),
+			want: result.Pass},
+		{name: "random-looking reference value is not judged by its name", inv: oInv(oFn(oEnvVars(inventory.EnvVar{Name: "WEBHOOK_SECRET", Value: oK("Zx8"+"qP2mL9vR4tK7wN1bC6", 15), Reference: true}))),
+			want: result.Pass},
+		{name: "unknown reference passes", inv: oInv(oFn(oEnvVars(inventory.EnvVar{Name: "DB_PASSWORD", Value: oU[string](15), Reference: true}))), want: result.Pass},
+		{name: "unknown variable without value is unknown", inv: oInv(oFn(oEnvVars(inventory.EnvVar{Name: "DB_PASSWORD",
+			Value: inventory.UnknownValue[string]("variable db_password has no value", oLoc(15))}))),
+			want: result.Unknown, line: 15, msg: "variable db_password has no value"},
+		{name: "unknown plain-named variable is unknown too", inv: oInv(oFn(oEnvVars(inventory.EnvVar{Name: "CONFIG",
+			Value: inventory.UnknownValue[string]("variable config has no value", oLoc(15))}))),
+			want: result.Unknown, msg: "CONFIG"},
 	}
 	oRun(t, checkSEC01(), cases)
 	// No message may hold a secret value.
 	for _, tc := range cases {
 		env := &Env{Index: inventory.NewIndex(tc.inv), Settings: DefaultSettings(), Now: oNow}
 		for _, fd := range checkSEC01().Run(env) {
-			for _, s := range []string{oStripeKey, oAWSKeyID, oDBURL} {
+			for _, s := range []string{oStripeKey, oAWSKeyID, oDBURL, oRefDBURL, oGitHubPAT} {
 				if strings.Contains(fd.Message, s[4:12]) {
 					t.Errorf("%s: message %q leaks a secret", tc.name, fd.Message)
 				}
@@ -63,6 +85,22 @@ func TestSEC02(t *testing.T) {
 		{name: "empty value", inv: oInv(oFn(oEnvVars(oVar("API_KEY", "", 11)))), want: result.Pass},
 		{name: "unresolved value", inv: oInv(oFn(oEnvVars(inventory.EnvVar{Name: "API_KEY", Value: oU[string](11)}))), want: result.Unknown, line: 11},
 		{name: "unresolved map", inv: oInv(oFn(func(f *inventory.Function) { f.Environment = oU[[]inventory.EnvVar](10) })), want: result.Unknown},
+		// A placeholder is a literal, not a reference.
+		{name: "placeholder default", inv: oInv(oFn(oEnvVars(oVar("SECRET_KEY_BASE", "changeme", 11)))), want: result.Fail, line: 11,
+			msg: "SECRET_KEY_BASE is named like a secret and holds a literal value (ch****, 8 chars) that looks like a placeholder default", notMsg: "changeme"},
+		{name: "placeholder fill", inv: oInv(oFn(oEnvVars(oVar("API_TOKEN", "xxxxxxxx", 11)))), want: result.Fail, msg: "placeholder"},
+		{name: "placeholder word none", inv: oInv(oFn(oEnvVars(oVar("DB_PASSWORD", "none", 11)))), want: result.Fail},
+		{name: "dynamic reference passes", inv: oInv(oFn(oEnvVars(oVar("DB_PASSWORD", "{{resolve:secretsmanager:db:SecretString:password}}", 11)))), want: result.Pass},
+		// Counts and limits about tokens are not secrets.
+		{name: "llm token limits", inv: oInv(oFn(oEnvVars(oVar("MAX_TOKENS", "4096", 11), oVar("TOKENS_PER_MINUTE", "90000", 12), oVar("TOKEN_LIMIT", "8k", 13)))), want: result.Pass},
+		// An unknown value that is not a reference is unknown under a secret
+		// name, with the reason, and not judged under another name.
+		{name: "unknown variable without value", inv: oInv(oFn(oEnvVars(inventory.EnvVar{Name: "DB_PASSWORD",
+			Value: inventory.UnknownValue[string]("variable db_password has no value", oLoc(11))}))), want: result.Unknown, line: 11,
+			msg: "DB_PASSWORD is named like a secret and its value cannot be resolved (variable db_password has no value)"},
+		{name: "unknown plain-named variable", inv: oInv(oFn(oEnvVars(inventory.EnvVar{Name: "CONFIG",
+			Value: inventory.UnknownValue[string]("variable config has no value", oLoc(11))}))), want: result.Pass},
+		{name: "reference skipped even if literal-looking", inv: oInv(oFn(oEnvVars(inventory.EnvVar{Name: "DB_PASSWORD", Value: oK("hunter2hunter2", 11), Reference: true}))), want: result.Pass},
 	})
 }
 

@@ -11,7 +11,9 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"os/signal"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -37,7 +39,8 @@ type App struct {
 	Getenv func(string) string
 	// Now is the scan time (runtime deprecation, waiver expiry, --timestamps).
 	Now func() time.Time
-	// Sources returns the inputs `scan` recognises (see sources.go).
+	// Sources returns the inputs `scan` recognises; nil means the registered
+	// ones (SourcesFor, see sources.go) with the command's diagnostics logger.
 	Sources func() []scan.Source
 	// Catalog returns the checks (checks.Catalog).
 	Catalog func() []*checks.Check
@@ -64,14 +67,45 @@ func New() *App {
 		Stderr:     os.Stderr,
 		Getenv:     os.Getenv,
 		Now:        time.Now,
-		Sources:    Sources,
 		Catalog:    checks.Catalog,
 		IsTerminal: isTerminal,
 	}
 }
 
-// Main runs the command line on os.Args and returns the exit code.
-func Main(ctx context.Context) int { return New().Run(ctx, os.Args[1:]) }
+// Main runs the command line on os.Args and returns the exit code. The
+// first SIGINT (Ctrl-C) or SIGTERM cancels the run: work in flight is
+// abandoned and the command exits 2 with "interrupted"; a second one ends
+// the process at once.
+func Main(ctx context.Context) int {
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(sigs)
+	return New().runWithSignals(ctx, os.Args[1:], sigs, os.Exit)
+}
+
+// runWithSignals is Run, cancelled by the first value on sigs; the second
+// calls exit(ExitError) without waiting for the command.
+func (a *App) runWithSignals(ctx context.Context, args []string, sigs <-chan os.Signal, exit func(int)) int {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	done := make(chan struct{})
+	defer close(done)
+	go func() {
+		select {
+		case <-sigs:
+			cancel()
+		case <-done:
+			return
+		}
+		select {
+		case <-sigs:
+			fmt.Fprintln(a.Stderr, "lambdawarden: interrupted again, exiting now")
+			exit(ExitError)
+		case <-done:
+		}
+	}()
+	return a.Run(ctx, args)
+}
 
 // exitError carries an exit code out of a command. A nil err means the
 // command already reported everything (exit 1 after a scan with findings).
@@ -104,13 +138,18 @@ func exitCode(code int) error {
 }
 
 // Run executes the command line args (without the program name) and
-// returns the exit code.
+// returns the exit code. A command that fails after ctx is cancelled was
+// interrupted: it exits 2 with "interrupted".
 func (a *App) Run(ctx context.Context, args []string) int {
 	root := a.rootCommand()
 	root.SetArgs(args)
 	cmd, err := root.ExecuteContextC(ctx)
 	if err == nil {
 		return ExitOK
+	}
+	if ctx.Err() != nil {
+		fmt.Fprintln(a.Stderr, "lambdawarden: interrupted")
+		return ExitError
 	}
 	var ee *exitError
 	if !errors.As(err, &ee) {

@@ -37,6 +37,8 @@ type policyGenerateFlags struct {
 	threshold   int
 	keepUnknown bool
 	compare     []string
+	aws         awsFlags
+	snapshot    string
 	report      string
 	workers     int
 	quiet       bool
@@ -72,14 +74,16 @@ not in CloudTrail), and X-Ray with --tracing. Denied calls are never granted: th
 are listed on stderr (and in --report, and as comments in Terraform output).
 
 --compare PATH scans the infrastructure code under PATH for the role's current
-policies and reports the grants never used (the evidence for LW-IAM-11) and the
-actions used but not granted.
+policies (--aws reads them from the live account instead, --snapshot from a saved
+live inventory) and reports the grants never used (the evidence for LW-IAM-11) and
+the actions used but not granted.
 
 The policy goes to stdout; everything else to stderr. Exit codes: 0 done; 2 usage
 error, or some log file could not be read (the policy from the rest is still printed).`,
 		Example: `  lambdawarden policy generate --cloudtrail ./AWSLogs --role arn:aws:iam::123456789012:role/orders-exec
   lambdawarden policy generate --cloudtrail trail/ --function orders-api --since 2026-06-01 --format terraform
-  lambdawarden policy generate --cloudtrail trail/ --function orders-api --compare ./infra --report usage.json`,
+  lambdawarden policy generate --cloudtrail trail/ --function orders-api --compare ./infra --report usage.json
+  lambdawarden policy generate --cloudtrail trail/ --function orders-api --aws --profile audit --regions eu-west-1`,
 		RunE: func(cmd *cobra.Command, args []string) error { return a.runPolicyGenerate(cmd, args, &f) },
 	}
 	fl := cmd.Flags()
@@ -90,13 +94,16 @@ error, or some log file could not be read (the policy from the rest is still pri
 	fl.StringVar(&f.since, "since", "", "ignore events before `TIME` (RFC 3339, YYYY-MM-DD, or a duration before now such as 90d or 72h)")
 	fl.StringVar(&f.until, "until", "", "ignore events after `TIME` (as --since; a date includes that day)")
 	fl.StringVar(&f.format, "format", "json", "output `FORMAT`: json (IAM policy JSON) or terraform (aws_iam_policy_document)")
-	fl.BoolVar(&f.tracing, "tracing", false, "grant the X-Ray write actions (active tracing; automatic with --compare when the function traces)")
+	fl.BoolVar(&f.tracing, "tracing", false, "grant the X-Ray write actions (active tracing; automatic when --compare, --aws or --snapshot show the function traces)")
 	fl.StringArrayVar(&f.logGroups, "log-group", nil, "grant this log group `NAME` instead of /aws/lambda/FUNCTION (repeatable)")
 	fl.StringVar(&f.region, "region", "", "`REGION` of the function's log group (default: where most calls were made)")
 	fl.StringVar(&f.account, "account", "", "`ACCOUNT` of the function's log group (default: where most calls were made)")
 	fl.IntVar(&f.threshold, "wildcard-threshold", cloudtrail.DefaultWildcardThreshold, "grant prefix/* when more than `N` objects or sub-prefixes under one S3 prefix were used")
 	fl.BoolVar(&f.keepUnknown, "keep-unknown", false, "also grant actions the IAM catalog does not know (newer than its snapshot)")
 	fl.StringArrayVar(&f.compare, "compare", nil, "compare with the role's current policies in the infrastructure code under `PATH` (repeatable)")
+	addAWSFlags(cmd, &f.aws)
+	fl.Lookup("aws").Usage = "compare with the role's current policies in the live AWS account (see --profile, --regions)"
+	fl.StringVar(&f.snapshot, "snapshot", "", "compare with the role's policies in a saved live inventory `FILE` ('lambdawarden inventory')")
 	fl.StringVar(&f.report, "report", "", "write a JSON report (actions used, denied calls, comparison, unreadable files) to `FILE`")
 	fl.IntVar(&f.workers, "workers", 0, "decode at most `N` files at once (default: the number of CPUs)")
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "print nothing on stderr but errors")
@@ -187,9 +194,21 @@ func (a *App) runPolicyGenerate(cmd *cobra.Command, args []string, f *policyGene
 
 	// The role's current policies, when comparing (read first: the
 	// function's tracing and log group complete the policy).
+	n := 0
+	for _, set := range []bool{len(f.compare) > 0, f.aws.aws, f.snapshot != ""} {
+		if set {
+			n++
+		}
+	}
+	if n > 1 {
+		return usageError("--compare PATH, --aws and --snapshot are alternatives: give one")
+	}
+	if flag := f.aws.usedWithoutAWS(cmd); flag != "" && !f.aws.aws {
+		return usageError("%s needs --aws", flag)
+	}
 	var cur *currentRole
-	if len(f.compare) > 0 {
-		cur, err = a.currentRole(cmd, f.compare, sel)
+	if n > 0 {
+		cur, err = a.currentRole(cmd, f, sel)
 		if err != nil {
 			return err
 		}
@@ -355,6 +374,9 @@ func writePolicySummary(w io.Writer, st cloudtrail.Stats, act *cloudtrail.Activi
 		grants = append(grants, g.Pattern)
 	}
 	fmt.Fprintf(w, "  granted, never used: %s\n", policyList(grants))
+	for _, g := range cmp.Wildcards {
+		fmt.Fprintf(w, "  %s grants %d actions, %d used: %s\n", g.Pattern, g.Actions, len(g.Used), strings.Join(g.Used, ", "))
+	}
 	fmt.Fprintf(w, "  services granted, never used: %s\n", policyList(cmp.UnusedServices))
 	var missing []string
 	for _, n := range cmp.NotGranted {
@@ -451,20 +473,40 @@ type currentRole struct {
 	gaps   []string
 }
 
-// currentRole scans the --compare paths with the normal sources and finds
-// the selected function's execution role, or the role named by --role.
-func (a *App) currentRole(cmd *cobra.Command, paths []string, sel *cloudtrail.Selector) (*currentRole, error) {
-	out, err := scan.Run(cmd.Context(), scan.Options{
-		Paths:   paths,
-		Sources: a.Sources(),
-		Catalog: []*checks.Check{}, // load only
-		Now:     a.Now(),
-		Tool:    Tool(),
-	})
-	if err != nil {
-		return nil, &exitError{code: ExitError, err: fmt.Errorf("compare: %w", err)}
+// currentRole reads the role's current policies: the infrastructure code
+// under the --compare paths (with the normal sources), the live account
+// (--aws) or a saved live inventory (--snapshot). It finds the selected
+// function's execution role, or the role named by --role.
+func (a *App) currentRole(cmd *cobra.Command, f *policyGenerateFlags, sel *cloudtrail.Selector) (*currentRole, error) {
+	var inv *inventory.Inventory
+	where := strings.Join(f.compare, ", ")
+	switch {
+	case f.aws.aws:
+		var err error
+		if inv, err = a.collectLive(cmd, f.aws.collectorConfig()); err != nil {
+			return nil, err
+		}
+		where = "the live account"
+	case f.snapshot != "":
+		var err error
+		if inv, err = readSnapshot(f.snapshot); err != nil {
+			return nil, &exitError{code: ExitError, err: err}
+		}
+		where = f.snapshot
+	default:
+		out, err := scan.Run(cmd.Context(), scan.Options{
+			Paths:   f.compare,
+			Sources: a.Sources(),
+			Catalog: []*checks.Check{}, // load only
+			Now:     a.Now(),
+			Tool:    Tool(),
+		})
+		if err != nil {
+			return nil, &exitError{code: ExitError, err: fmt.Errorf("compare: %w", err)}
+		}
+		inv = out.Inventory
+		where = "the infrastructure code under " + where
 	}
-	inv := out.Inventory
 	x := inventory.NewIndex(inv)
 	var fn *inventory.Function
 	var role *inventory.Role
@@ -476,13 +518,13 @@ func (a *App) currentRole(cmd *cobra.Command, paths []string, sel *cloudtrail.Se
 			}
 		}
 		if len(found) > 1 {
-			return nil, &exitError{code: ExitError, err: fmt.Errorf("compare: %d functions named %q under %s", len(found), sel.Function, strings.Join(paths, ", "))}
+			return nil, &exitError{code: ExitError, err: fmt.Errorf("compare: %d functions named %q in %s", len(found), sel.Function, where)}
 		}
 		if len(found) == 1 {
 			fn = found[0]
 			role = x.RoleOf(fn)
 			if role == nil {
-				return nil, &exitError{code: ExitError, err: fmt.Errorf("compare: the execution role of function %q (%s) is not in the scanned code", sel.Function, fn.ID)}
+				return nil, &exitError{code: ExitError, err: fmt.Errorf("compare: the execution role of function %q (%s) is not in %s", sel.Function, fn.ID, where)}
 			}
 		}
 	}
@@ -503,7 +545,7 @@ func (a *App) currentRole(cmd *cobra.Command, paths []string, sel *cloudtrail.Se
 		if sel.Function == "" {
 			what = "role " + sel.RoleARN
 		}
-		return nil, &exitError{code: ExitError, err: fmt.Errorf("compare: no %s in the infrastructure code under %s", what, strings.Join(paths, ", "))}
+		return nil, &exitError{code: ExitError, err: fmt.Errorf("compare: no %s in %s", what, where)}
 	}
 	docs, gaps := cloudtrail.RolePolicies(x, role)
 	label := role.ID
@@ -513,6 +555,9 @@ func (a *App) currentRole(cmd *cobra.Command, paths []string, sel *cloudtrail.Se
 	src := role.Loc.File
 	if src == "" {
 		src = role.Origin
+	}
+	if src == "" {
+		src = where
 	}
 	for _, e := range inv.Errors {
 		gaps = append(gaps, "could not read "+cloudTrailErrorText(e))

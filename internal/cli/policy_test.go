@@ -74,7 +74,14 @@ func TestPolicyGenerate(t *testing.T) {
 		{name: "bad since", args: []string{"--cloudtrail", policySample, "--role", policyRole, "--since", "last week"}, code: ExitError, stderrHas: []string{"--since"}},
 		{name: "bad format", args: []string{"--cloudtrail", policySample, "--role", policyRole, "--format", "yaml"}, code: ExitError, stderrHas: []string{"want json or terraform"}},
 		{name: "compare finds nothing", args: []string{"--cloudtrail", policySample, "--function", "other", "--compare", "testdata/policy/infra"},
-			code: ExitError, stderrHas: []string{`compare: no function "other"`}},
+			code: ExitError, stderrHas: []string{`compare: no function "other" in the infrastructure code under testdata/policy/infra`}},
+		{name: "compare with a live snapshot", args: []string{"--cloudtrail", policySample, "--role", policyRole, "--snapshot", "testdata/policy/snapshot.json"},
+			stderrHas: []string{"compared with arn:aws:iam::123456789012:role/order-service-exec-role", "granted, never used: none", "s3:* grants ",
+				"lambda:GetFunction on arn:aws:lambda:us-east-1:123456789012:function:inventory-sync (NotAllowed)"}},
+		{name: "compare sources are alternatives", args: []string{"--cloudtrail", policySample, "--role", policyRole, "--compare", "x", "--snapshot", "y"},
+			code: ExitError, stderrHas: []string{"alternatives"}},
+		{name: "aws flags need --aws", args: []string{"--cloudtrail", policySample, "--role", policyRole, "--profile", "audit"},
+			code: ExitError, stderrHas: []string{"--profile needs --aws"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,8 +1,10 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"sort"
@@ -19,22 +21,23 @@ import (
 
 // scanFlags are the flags of `scan` as given on the command line.
 type scanFlags struct {
-	formats     []string
-	output      string
-	failOn      string
-	only        []string
-	skip        []string
-	minSeverity string
-	configPath  string
-	all         bool
-	quiet       bool
-	noColor     bool
-	noProgress  bool
-	timestamps  bool
-	varFiles    []string
-	vars        []string
-	cfnParams   []string
-	stage       string
+	formats       []string
+	output        string
+	failOn        string
+	failOnUnknown bool
+	only          []string
+	skip          []string
+	minSeverity   string
+	configPath    string
+	all           bool
+	quiet         bool
+	noColor       bool
+	noProgress    bool
+	timestamps    bool
+	varFiles      []string
+	vars          []string
+	cfnParams     []string
+	stage         string
 }
 
 func newScanCommand(a *App) *cobra.Command {
@@ -58,21 +61,36 @@ input could not be read (whatever could be read is still checked and reported).`
 	fl.StringArrayVar(&f.formats, "format", nil, "report `FORMAT`: "+strings.Join(report.Formats(), "|")+" (default text); repeatable, FORMAT=FILE writes to FILE")
 	fl.StringVarP(&f.output, "output", "o", "", "write the report to `FILE` instead of stdout")
 	fl.StringVar(&f.failOn, "fail-on", "low", "exit 1 if a FAIL is at or above this `SEVERITY` (info|low|medium|high|critical|none)")
-	fl.StringSliceVar(&f.only, "checks", nil, "run only these checks (`IDs` or globs, comma-separated)")
-	fl.StringSliceVar(&f.skip, "skip-checks", nil, "do not run these checks (`IDs` or globs, comma-separated)")
-	fl.StringVar(&f.minSeverity, "min-severity", "info", "do not report results below this `SEVERITY`")
-	fl.StringVar(&f.configPath, "config", "", "config `FILE` (default: "+config.FileName+" in the first PATH or the working directory)")
+	fl.BoolVar(&f.failOnUnknown, "fail-on-unknown", false, "exit 1 also if an UNKNOWN result is at or above --fail-on")
+	addSelectionFlags(cmd, &f)
 	fl.BoolVar(&f.all, "all", false, "text output lists PASS results too")
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "print nothing on stderr but fatal errors (no progress, no warnings)")
 	fl.BoolVar(&f.noColor, "no-color", false, "never colour the output (also: NO_COLOR=1)")
 	fl.BoolVar(&f.noProgress, "no-progress", false, "do not show progress on stderr")
 	fl.BoolVar(&f.timestamps, "timestamps", false, "include the scan time in reports")
+	addLoadFlags(cmd, &f)
+	return cmd
+}
+
+// addSelectionFlags registers the flags that choose checks and results,
+// shared by scan and evidence.
+func addSelectionFlags(cmd *cobra.Command, f *scanFlags) {
+	fl := cmd.Flags()
+	fl.StringSliceVar(&f.only, "checks", nil, "run only these checks (`IDs` or globs, comma-separated)")
+	fl.StringSliceVar(&f.skip, "skip-checks", nil, "do not run these checks (`IDs` or globs, comma-separated)")
+	fl.StringVar(&f.minSeverity, "min-severity", "info", "do not report results below this `SEVERITY`")
+	fl.StringVar(&f.configPath, "config", "", "config `FILE` (default: "+config.FileName+" in the first PATH or the working directory)")
+}
+
+// addLoadFlags registers the flags that change how inputs are read,
+// shared by scan and evidence.
+func addLoadFlags(cmd *cobra.Command, f *scanFlags) {
+	fl := cmd.Flags()
 	fl.StringArrayVar(&f.varFiles, "var-file", nil, "Terraform: a .tfvars `FILE` (repeatable)")
 	fl.StringArrayVar(&f.vars, "var", nil, "Terraform: set a variable, `NAME=VALUE` (repeatable)")
 	fl.StringArrayVar(&f.cfnParams, "cfn-param", nil, "CloudFormation: set a parameter, `KEY=VALUE` (repeatable)")
 	fl.StringVar(&f.stage, "stage", "", "Serverless Framework: the `STAGE` to resolve (default dev)")
 	addScanCloudTrailFlag(cmd)
-	return cmd
 }
 
 // output is one report to write: a format and its file ("" for stdout).
@@ -84,70 +102,37 @@ type output struct {
 
 // scanPlan is what `scan` will do once flags and the config file are merged.
 type scanPlan struct {
-	opts       scan.Options
-	outputs    []output
-	failOn     result.Severity
-	failNever  bool
-	showPass   bool
-	quiet      bool
-	noColor    bool
-	noProgress bool
-	timestamps bool
+	opts          scan.Options
+	outputs       []output
+	failOn        result.Severity
+	failNever     bool
+	failOnUnknown bool
+	showPass      bool
+	quiet         bool
+	noColor       bool
+	noProgress    bool
+	timestamps    bool
 }
 
 func (a *App) runScan(cmd *cobra.Command, args []string, f *scanFlags) error {
-	paths := args
-	if len(paths) == 0 {
-		paths = []string{"."}
-	}
-	cfgPath := f.configPath
-	if cfgPath == "" {
-		cfgPath = config.Locate(paths)
-	}
-	cfg := config.Default()
-	if cfgPath != "" {
-		var err error
-		if cfg, err = config.Load(cfgPath); err != nil {
-			return &exitError{code: ExitError, err: err}
-		}
-	}
-	plan, err := a.plan(cmd, paths, f, cfg)
+	plan, log, err := a.prepare(cmd, args, f, true)
 	if err != nil {
 		return err
 	}
-	log := a.logger(cmd, plan.quiet)
-	if cfg.Path != "" {
-		log.Info("config", "file", cfg.Path)
-	}
-	for _, id := range sortedIDs(plan.opts.SeverityOverrides) {
-		if checks.ByID(plan.opts.Catalog, id) == nil {
-			log.Warn("severity override names no check in the catalog", "check", id)
-		}
-	}
-	plan.opts.Logger = log
-	var prog *progress
-	if !plan.quiet && !plan.noProgress && a.IsTerminal(a.Stderr) {
-		prog = &progress{w: a.Stderr}
-		plan.opts.Progress = prog.update
-	}
-
-	out, err := a.runScanWithCloudTrail(cmd, plan.opts)
-	prog.clear()
+	out, err := a.execute(cmd, plan, log, args)
 	if err != nil {
-		return &exitError{code: ExitError, err: fmt.Errorf("scan: %w", err)}
-	}
-	if len(out.Scan.Sources) == 0 && len(out.Scan.Errors) == 0 {
-		log.Warn("no supported inputs found; see README.md, Sources", "paths", strings.Join(paths, " "))
-	}
-	for _, u := range out.UnusedWaivers {
-		log.Info("waiver matched no failing result", "waiver", u)
+		return err
 	}
 
+	ctx := cmd.Context()
 	ropts := report.Options{ShowPass: plan.showPass, Timestamps: plan.timestamps, Checks: out.Checks}
 	var writeErrs []string
 	stdoutText := false
 	for _, o := range plan.outputs {
-		if err := a.writeOutput(o, out.Scan, ropts, plan.noColor); err != nil {
+		if err := a.writeOutput(ctx, o, out.Scan, ropts, plan.noColor); err != nil {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
 			writeErrs = append(writeErrs, err.Error())
 		}
 		stdoutText = stdoutText || (o.file == "" && o.format == "text")
@@ -161,19 +146,109 @@ func (a *App) runScan(cmd *cobra.Command, args []string, f *scanFlags) error {
 		}
 		return exitCode(ExitError)
 	}
-	if !plan.failNever {
-		for _, r := range out.Scan.Results {
-			if r.Status == result.Fail && r.Severity >= plan.failOn {
-				return exitCode(ExitFindings)
-			}
+	return exitCode(plan.exitCode(out.Scan.Results))
+}
+
+// exitCode is the exit code of a complete scan without errors: 1 when a
+// FAIL (or, with --fail-on-unknown, an UNKNOWN) is at or above --fail-on.
+func (p *scanPlan) exitCode(rs []result.Result) int {
+	if p.failNever {
+		return ExitOK
+	}
+	for _, r := range rs {
+		if r.Severity < p.failOn {
+			continue
+		}
+		if r.Status == result.Fail || (p.failOnUnknown && r.Status == result.Unknown) {
+			return ExitFindings
 		}
 	}
-	return nil
+	return ExitOK
+}
+
+// prepare reads the config file, merges it with the flags and validates
+// everything before any input is read (reports: scan's report flags apply).
+// It returns the plan and the diagnostics logger.
+func (a *App) prepare(cmd *cobra.Command, args []string, f *scanFlags, reports bool) (*scanPlan, *slog.Logger, error) {
+	paths := args
+	if len(paths) == 0 {
+		paths = []string{"."}
+	}
+	cfgPath := f.configPath
+	if cfgPath == "" {
+		cfgPath = config.Locate(paths)
+	}
+	cfg := config.Default()
+	if cfgPath != "" {
+		var err error
+		if cfg, err = config.Load(cfgPath); err != nil {
+			return nil, nil, &exitError{code: ExitError, err: err}
+		}
+	}
+	plan, err := a.plan(cmd, paths, f, cfg, reports)
+	if err != nil {
+		return nil, nil, err
+	}
+	log := a.logger(cmd, plan.quiet)
+	if cfg.Path != "" {
+		log.Info("config", "file", cfg.Path)
+	}
+	for _, id := range sortedIDs(plan.opts.SeverityOverrides) {
+		if checks.ByID(plan.opts.Catalog, id) == nil {
+			log.Warn("severity override names no check in the catalog", "check", id)
+		}
+	}
+	plan.opts.Logger = log
+	plan.opts.Sources = a.sources(log)
+	return plan, log, nil
+}
+
+// sources returns the inputs to read: App.Sources, or the registered ones
+// with their diagnostics on log.
+func (a *App) sources(log *slog.Logger) []scan.Source {
+	if a.Sources != nil {
+		return a.Sources()
+	}
+	return SourcesFor(log)
+}
+
+// execute runs the scan pipeline with progress on a terminal, and reports
+// on stderr what the user should know about the run (nothing found, unused
+// waivers). A cancelled context (Ctrl-C) ends it promptly with ctx.Err().
+func (a *App) execute(cmd *cobra.Command, plan *scanPlan, log *slog.Logger, paths []string) (*scan.Outcome, error) {
+	var prog *progress
+	if !plan.quiet && !plan.noProgress && a.IsTerminal(a.Stderr) {
+		prog = &progress{w: a.Stderr}
+		plan.opts.Progress = prog.update
+	}
+	out, err := a.runScanWithCloudTrail(cmd, plan.opts)
+	prog.clear()
+	if err == nil {
+		err = cmd.Context().Err()
+	}
+	if err != nil {
+		if cmd.Context().Err() != nil {
+			return nil, cmd.Context().Err()
+		}
+		return nil, &exitError{code: ExitError, err: fmt.Errorf("scan: %w", err)}
+	}
+	if len(out.Scan.Sources) == 0 && len(out.Scan.Errors) == 0 {
+		if len(paths) == 0 {
+			paths = []string{"."}
+		}
+		log.Warn("no supported inputs found; see README.md, Sources", "paths", strings.Join(paths, " "))
+	}
+	for _, u := range out.UnusedWaivers {
+		log.Warn("waiver matched no failing result; remove it if the finding is fixed", "waiver", u)
+	}
+	return out, nil
 }
 
 // plan merges the flags with the config file (a flag given on the command
-// line wins) and validates everything before any input is read.
-func (a *App) plan(cmd *cobra.Command, paths []string, f *scanFlags, cfg *config.Config) (*scanPlan, error) {
+// line wins) and validates everything before any input is read. Without
+// reports, the report flags and keys (format, output, fail_on, ...) are
+// left out.
+func (a *App) plan(cmd *cobra.Command, paths []string, f *scanFlags, cfg *config.Config, reports bool) (*scanPlan, error) {
 	changed := cmd.Flags().Changed
 	pick := func(flag string, fv bool, key string, cv bool) bool {
 		if changed(flag) || !cfg.IsSet(key) {
@@ -182,11 +257,12 @@ func (a *App) plan(cmd *cobra.Command, paths []string, f *scanFlags, cfg *config
 		return cv
 	}
 	p := &scanPlan{
-		showPass:   pick("all", f.all, "all", cfg.All),
-		quiet:      pick("quiet", f.quiet, "quiet", cfg.Quiet),
-		noColor:    pick("no-color", f.noColor, "no_color", cfg.NoColor),
-		noProgress: pick("no-progress", f.noProgress, "no_progress", cfg.NoProgress),
-		timestamps: pick("timestamps", f.timestamps, "timestamps", cfg.Timestamps),
+		showPass:      pick("all", f.all, "all", cfg.All),
+		quiet:         pick("quiet", f.quiet, "quiet", cfg.Quiet),
+		noColor:       pick("no-color", f.noColor, "no_color", cfg.NoColor),
+		noProgress:    pick("no-progress", f.noProgress, "no_progress", cfg.NoProgress),
+		timestamps:    pick("timestamps", f.timestamps, "timestamps", cfg.Timestamps),
+		failOnUnknown: pick("fail-on-unknown", f.failOnUnknown, "fail_on_unknown", cfg.FailOnUnknown),
 	}
 
 	failOn := f.failOn
@@ -212,6 +288,9 @@ func (a *App) plan(cmd *cobra.Command, paths []string, f *scanFlags, cfg *config
 	}
 
 	catalog := a.Catalog()
+	if err := cfg.CheckWaivers(checkIDs(catalog)); err != nil {
+		return nil, &exitError{code: ExitError, err: err}
+	}
 	sel := checks.Selection{Only: cfg.Checks.Only, Skip: cfg.Checks.Skip, Enable: cfg.Checks.Enable}
 	if changed("checks") {
 		sel.Only = f.only
@@ -233,8 +312,10 @@ func (a *App) plan(cmd *cobra.Command, paths []string, f *scanFlags, cfg *config
 	if !changed("output") && cfg.Output != "" {
 		outFile = cfg.Output
 	}
-	if p.outputs, err = parseOutputs(formats, outFile); err != nil {
-		return nil, err
+	if reports {
+		if p.outputs, err = parseOutputs(formats, outFile); err != nil {
+			return nil, err
+		}
 	}
 
 	load := scan.LoadOptions{VarFiles: cfg.VarFiles, Vars: mapPairs(cfg.Vars), CFNParams: mapPairs(cfg.CFNParams), Stage: cfg.Stage}
@@ -263,7 +344,6 @@ func (a *App) plan(cmd *cobra.Command, paths []string, f *scanFlags, cfg *config
 
 	p.opts = scan.Options{
 		Paths:             paths,
-		Sources:           a.Sources(),
 		Load:              load,
 		Catalog:           catalog,
 		Selection:         sel,
@@ -323,8 +403,12 @@ func orStdout(file string) string {
 
 // writeOutput writes one report to stdout or its file. A file is written
 // next to its final name and renamed into place, so a failing writer never
-// leaves half a report behind.
-func (a *App) writeOutput(o output, s *result.Scan, opts report.Options, noColor bool) error {
+// leaves half a report behind. Writing stops when ctx is cancelled.
+func (a *App) writeOutput(ctx context.Context, o output, s *result.Scan, opts report.Options, noColor bool) error {
+	write := o.write
+	o.write = func(w io.Writer, s *result.Scan, opts report.Options) error {
+		return write(&ctxWriter{ctx: ctx, w: w}, s, opts)
+	}
 	if o.file == "" {
 		opts.Color = o.format == "text" && a.colorFor(a.Stdout, noColor)
 		if err := o.write(a.Stdout, s, opts); err != nil {
@@ -365,6 +449,29 @@ func (a *App) writeOutput(o output, s *result.Scan, opts report.Options, noColor
 		return fmt.Errorf("write %s report to %s: %w", o.format, o.file, err)
 	}
 	return nil
+}
+
+// ctxWriter is a writer that fails once ctx is cancelled, so that a long
+// report stops being written on Ctrl-C.
+type ctxWriter struct {
+	ctx context.Context
+	w   io.Writer
+}
+
+func (c *ctxWriter) Write(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.w.Write(p)
+}
+
+// checkIDs returns the IDs of cs.
+func checkIDs(cs []*checks.Check) []string {
+	out := make([]string, len(cs))
+	for i, c := range cs {
+		out[i] = c.ID
+	}
+	return out
 }
 
 // matchesAnyCheck reports whether a --checks pattern selects a check.

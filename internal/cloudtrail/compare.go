@@ -3,6 +3,7 @@ package cloudtrail
 import (
 	"slices"
 	"sort"
+	"strings"
 
 	"github.com/lambdawarden/lambdawarden/internal/iampolicy"
 )
@@ -13,6 +14,10 @@ type Comparison struct {
 	// UnusedGrants are the Allow patterns of the current policies that
 	// cover no action used in the logs: the evidence for LW-IAM-11.
 	UnusedGrants []UnusedGrant `json:"unused_grants"`
+	// Wildcards are the Allow patterns with wildcards (or NotAction) that
+	// cover at least one used action: how much they grant against what was
+	// used.
+	Wildcards []WildcardGrant `json:"wildcards"`
 	// UnusedServices are services granted and never used.
 	UnusedServices []string `json:"unused_services"`
 	// NotGranted are actions used (on a resource) that the current
@@ -32,6 +37,14 @@ type UnusedGrant struct {
 	Actions int `json:"actions"`
 }
 
+// WildcardGrant is a wildcard pattern and the used actions it covers.
+type WildcardGrant struct {
+	Pattern string   `json:"pattern"`
+	Sid     string   `json:"sid,omitempty"`
+	Actions int      `json:"actions"`
+	Used    []string `json:"used"`
+}
+
 // NotGranted is a used action the current policies do not allow.
 type NotGranted struct {
 	Action   string `json:"action"`
@@ -49,7 +62,7 @@ type NotGranted struct {
 // documents' symbolic account and region (<account>, <region>) are read
 // as account and region.
 func Compare(c *iampolicy.Catalog, docs []*iampolicy.Policy, gaps []string, used []UsedAction, account, region string) Comparison {
-	cmp := Comparison{UnusedGrants: []UnusedGrant{}, UnusedServices: []string{}, NotGranted: []NotGranted{}, Gaps: slices.Clone(gaps)}
+	cmp := Comparison{UnusedGrants: []UnusedGrant{}, Wildcards: []WildcardGrant{}, UnusedServices: []string{}, NotGranted: []NotGranted{}, Gaps: slices.Clone(gaps)}
 	filled := make([]*iampolicy.Policy, len(docs))
 	for i, d := range docs {
 		filled[i] = fillPlaceholders(d, account, region)
@@ -86,16 +99,18 @@ func Compare(c *iampolicy.Catalog, docs []*iampolicy.Policy, gaps []string, used
 				} else {
 					granted = c.Expand(pat)
 				}
-				hit := false
+				var hits []string
 				for u := range usedSet {
-					if st.NotActionSet {
-						hit = hit || !matchesAny(st.NotActions, u)
-					} else {
-						hit = hit || iampolicy.MatchAction(pat, u)
+					if (st.NotActionSet && !matchesAny(st.NotActions, u)) || (!st.NotActionSet && iampolicy.MatchAction(pat, u)) {
+						hits = append(hits, u)
 					}
 				}
-				if !hit {
+				switch {
+				case len(hits) == 0:
 					cmp.UnusedGrants = append(cmp.UnusedGrants, UnusedGrant{Pattern: pat, Sid: st.Sid, Actions: len(granted)})
+				case st.NotActionSet || strings.ContainsAny(pat, "*?"):
+					sort.Strings(hits)
+					cmp.Wildcards = append(cmp.Wildcards, WildcardGrant{Pattern: pat, Sid: st.Sid, Actions: len(granted), Used: hits})
 				}
 			}
 		}
@@ -117,6 +132,7 @@ func Compare(c *iampolicy.Catalog, docs []*iampolicy.Policy, gaps []string, used
 		}
 	}
 	sort.Slice(cmp.UnusedGrants, func(i, j int) bool { return cmp.UnusedGrants[i].Pattern < cmp.UnusedGrants[j].Pattern })
+	sort.Slice(cmp.Wildcards, func(i, j int) bool { return cmp.Wildcards[i].Pattern < cmp.Wildcards[j].Pattern })
 	sort.Slice(cmp.NotGranted, func(i, j int) bool {
 		if cmp.NotGranted[i].Action != cmp.NotGranted[j].Action {
 			return cmp.NotGranted[i].Action < cmp.NotGranted[j].Action

@@ -26,6 +26,10 @@ func TestCompare(t *testing.T) {
 	if want := []string{"s3:PutObject", "sns:Publish"}; !slices.Equal(unused, want) {
 		t.Errorf("unused grants = %q, want %q", unused, want)
 	}
+	if len(cmp.Wildcards) != 1 || cmp.Wildcards[0].Pattern != "dynamodb:*" || cmp.Wildcards[0].Actions < 50 ||
+		!slices.Equal(cmp.Wildcards[0].Used, []string{"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"}) {
+		t.Errorf("wildcards = %+v", cmp.Wildcards)
+	}
 	if want := []string{"sns"}; !slices.Equal(cmp.UnusedServices, want) {
 		t.Errorf("unused services = %q, want %q", cmp.UnusedServices, want)
 	}

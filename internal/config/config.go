@@ -31,6 +31,9 @@ const FileName = ".lambdawarden.yaml"
 type Config struct {
 	// FailOn is a severity or "none" (empty: not set).
 	FailOn string `yaml:"fail_on"`
+	// FailOnUnknown also fails the scan on an UNKNOWN at or above FailOn
+	// (like --fail-on-unknown).
+	FailOnUnknown bool `yaml:"fail_on_unknown"`
 	// MinSeverity is a severity (empty: not set).
 	MinSeverity string `yaml:"min_severity"`
 	// Format are FORMAT or FORMAT=FILE entries, like --format.
@@ -365,11 +368,49 @@ func (c *Config) ParsedSeverityOverrides() map[string]result.Severity {
 	return out
 }
 
-// WaiverRules returns the waivers as rules for the waiver package.
+// WaiverRules returns the waivers as rules for the waiver package. Each
+// rule's Source is FILE:LINE of its entry in the config file (the file as
+// DisplayPath shows it), as results show inline waivers.
 func (c *Config) WaiverRules() []waiver.Rule {
 	out := make([]waiver.Rule, 0, len(c.Waivers))
+	file := DisplayPath(c.Path)
 	for _, w := range c.Waivers {
-		out = append(out, waiver.Rule{Check: w.Check, Resource: w.Resource, Reason: w.Reason, Expires: w.Expires, Source: "config", Line: w.Line})
+		src := "config"
+		if file != "" {
+			src = fmt.Sprintf("%s:%d", file, w.Line)
+		}
+		out = append(out, waiver.Rule{Check: w.Check, Resource: w.Resource, Reason: w.Reason, Expires: w.Expires, Source: src, Line: w.Line})
 	}
 	return out
+}
+
+// CheckWaivers returns an error naming the file and line of the first
+// waiver whose check ID or glob matches none of catalog (the IDs of every
+// check), with the closest ID as a suggestion.
+func (c *Config) CheckWaivers(catalog []string) error {
+	for i, w := range c.Waivers {
+		if err := waiver.CheckPattern(w.Check, catalog); err != nil {
+			return fmt.Errorf("%s:%d: waivers[%d]: %v", c.Path, w.Line, i, err)
+		}
+	}
+	return nil
+}
+
+// DisplayPath is how reports name a config file: the path as given,
+// cleaned and slash-separated; an absolute path relative to the working
+// directory when it lies under it, else its base name (reports never hold
+// absolute paths).
+func DisplayPath(path string) string {
+	if path == "" {
+		return ""
+	}
+	if filepath.IsAbs(path) {
+		if wd, err := os.Getwd(); err == nil {
+			if rel, err := filepath.Rel(wd, path); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+				return filepath.ToSlash(rel)
+			}
+		}
+		return filepath.Base(path)
+	}
+	return filepath.ToSlash(filepath.Clean(path))
 }

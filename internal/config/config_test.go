@@ -55,7 +55,7 @@ vars: {region: eu-west-1}
 	if !reflect.DeepEqual(c.Waivers, wantW) {
 		t.Errorf("Waivers = %+v\nwant %+v", c.Waivers, wantW)
 	}
-	if rules := c.WaiverRules(); len(rules) != 1 || rules[0].Source != "config" || rules[0].Line != 13 {
+	if rules := c.WaiverRules(); len(rules) != 1 || rules[0].Source != "cfg.yaml:13" || rules[0].Line != 13 {
 		t.Errorf("WaiverRules = %+v", rules)
 	}
 	if !reflect.DeepEqual([]string(c.Format), []string{"text", "sarif=out/results.sarif"}) || !reflect.DeepEqual([]string(c.VarFiles), []string{"prod.tfvars"}) {
@@ -104,6 +104,50 @@ func TestParseErrors(t *testing.T) {
 				t.Errorf("error = %v, want it to contain %q", err, tc.want)
 			}
 		})
+	}
+}
+
+func TestCheckWaivers(t *testing.T) {
+	catalog := []string{"LW-INV-01", "LW-INV-07", "LW-IAM-04"}
+	tests := []struct {
+		name string
+		doc  string
+		want string // substring of the error; "" for none
+	}{
+		{"IDs and globs that match", "waivers:\n  - {check: LW-INV-07, resource: a, reason: r}\n  - {check: 'lw-iam-*', resource: a, reason: r}\n", ""},
+		{"a typo, with a suggestion", "waivers:\n  - {check: LW-INV-07, resource: a, reason: r}\n  - check: LW-INV-7\n    resource: a\n    reason: r\n",
+			`dir/cfg.yaml:3: waivers[1]: check "LW-INV-7" matches no check in the catalog (did you mean LW-INV-07?)`},
+		{"a glob matching nothing", "waivers:\n  - {check: 'LW-NET-*', resource: a, reason: r}\n", `dir/cfg.yaml:2: waivers[0]: check "LW-NET-*" matches no check`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := Parse("dir/cfg.yaml", []byte(tc.doc))
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = c.CheckWaivers(catalog)
+			if (tc.want == "") != (err == nil) || err != nil && !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("error = %v, want %q", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestDisplayPath(t *testing.T) {
+	wd, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct{ in, want string }{
+		{"", ""},
+		{"./examples/.lambdawarden.yaml", "examples/.lambdawarden.yaml"},
+		{filepath.Join(wd, "sub", FileName), "sub/" + FileName},
+		{filepath.Join(filepath.Dir(wd), "elsewhere", FileName), FileName},
+	}
+	for _, tc := range tests {
+		if got := DisplayPath(tc.in); got != tc.want {
+			t.Errorf("DisplayPath(%q) = %q, want %q", tc.in, got, tc.want)
+		}
 	}
 }
 

@@ -26,6 +26,63 @@ type Index struct {
 
 	orphanPermissions []*Permission
 	orphanURLs        []*FunctionURL
+	// orphanPermsByName holds the orphan permissions by the function name
+	// they refer to (FunctionNameFromARN of the name written).
+	orphanPermsByName map[string][]*Permission
+
+	// logGroupsByName holds the log groups whose name is known; unnamed the
+	// ones whose name is unknown, by origin.
+	logGroupsByName map[string][]*LogGroup
+	unnamedGroups   map[string][]*LogGroup
+	// alarmsByFunction holds the alarms with a metric whose FunctionName
+	// dimension is known, by the function name it names.
+	alarmsByFunction map[string][]*Alarm
+
+	subnets      refTable[*Subnet]
+	secGroups    refTable[*SecurityGroup]
+	signingCfgs  refTable[*CodeSigningConfig]
+	layers       refTable[*LayerVersion]
+	layerPerms   map[*LayerVersion][]*LayerPermission
+	layerPermsBy map[string][]*LayerPermission // by the layer name or ARN written, for layers not in the inventory
+}
+
+// refTable finds items by inventory ID within an origin, and by the
+// identifiers they are known by elsewhere (subnet ID, ARN, ...).
+type refTable[T any] struct {
+	byID   map[originID]T
+	byName map[string][]T
+}
+
+func newRefTable[T any]() refTable[T] {
+	return refTable[T]{byID: map[originID]T{}, byName: map[string][]T{}}
+}
+
+func (t refTable[T]) add(origin, id string, v T, names ...string) {
+	if _, dup := t.byID[originID{origin, id}]; !dup {
+		t.byID[originID{origin, id}] = v
+	}
+	for _, n := range names {
+		if n != "" {
+			t.byName[n] = append(t.byName[n], v)
+		}
+	}
+}
+
+// find returns the item with the ID in origin, else the first item known
+// by name (in inventory order).
+func (t refTable[T]) find(origin string, r Ref) (T, bool) {
+	if r.ID != "" {
+		if v, ok := t.byID[originID{origin, r.ID}]; ok {
+			return v, true
+		}
+	}
+	if r.Name != "" {
+		if vs := t.byName[r.Name]; len(vs) > 0 {
+			return vs[0], true
+		}
+	}
+	var zero T
+	return zero, false
 }
 
 type originID struct{ origin, id string }
@@ -46,6 +103,17 @@ func NewIndex(inv *Inventory) *Index {
 		invokeCfgs:  map[*Function][]*EventInvokeConfig{},
 		routes:      map[*Function][]*APIRoute{},
 		roleUsers:   map[*Role][]*Function{},
+
+		orphanPermsByName: map[string][]*Permission{},
+		logGroupsByName:   map[string][]*LogGroup{},
+		unnamedGroups:     map[string][]*LogGroup{},
+		alarmsByFunction:  map[string][]*Alarm{},
+		subnets:           newRefTable[*Subnet](),
+		secGroups:         newRefTable[*SecurityGroup](),
+		signingCfgs:       newRefTable[*CodeSigningConfig](),
+		layers:            newRefTable[*LayerVersion](),
+		layerPerms:        map[*LayerVersion][]*LayerPermission{},
+		layerPermsBy:      map[string][]*LayerPermission{},
 	}
 	for _, f := range inv.Functions {
 		x.byID[originID{f.Origin, f.ID}] = f
@@ -79,6 +147,10 @@ func NewIndex(inv *Inventory) *Index {
 			x.permissions[f] = append(x.permissions[f], p)
 		} else {
 			x.orphanPermissions = append(x.orphanPermissions, p)
+			if r, ok := p.Function.Get(); ok && r.Name != "" {
+				n := FunctionNameFromARN(r.Name)
+				x.orphanPermsByName[n] = append(x.orphanPermsByName[n], p)
+			}
 		}
 	}
 	for _, u := range inv.FunctionURLs {
@@ -106,6 +178,55 @@ func NewIndex(inv *Inventory) *Index {
 	for _, f := range inv.Functions {
 		if r := x.RoleOf(f); r != nil {
 			x.roleUsers[r] = append(x.roleUsers[r], f)
+		}
+	}
+	for _, g := range inv.LogGroups {
+		switch n, ok := g.Name.Get(); {
+		case ok:
+			x.logGroupsByName[n] = append(x.logGroupsByName[n], g)
+		case g.Name.IsUnknown():
+			x.unnamedGroups[g.Origin] = append(x.unnamedGroups[g.Origin], g)
+		}
+	}
+	for _, a := range inv.Alarms {
+		seen := map[string]bool{}
+		for _, m := range a.Metrics {
+			if v, ok := m.Dimensions["FunctionName"].Get(); ok {
+				n := FunctionNameFromARN(v)
+				if !seen[n] {
+					seen[n] = true
+					x.alarmsByFunction[n] = append(x.alarmsByFunction[n], a)
+				}
+			}
+		}
+	}
+	// Subnets and security groups are also named by their AWS ID or, where
+	// a source writes one, by their inventory ID (as the name).
+	for _, s := range inv.Subnets {
+		x.subnets.add(s.Origin, s.ID, s, s.SubnetID, s.ID)
+	}
+	for _, g := range inv.SecurityGroups {
+		x.secGroups.add(g.Origin, g.ID, g, g.GroupID, g.ID)
+	}
+	for _, c := range inv.CodeSigningConfigs {
+		names := []string{c.ARN}
+		if strings.HasPrefix(c.ID, "arn:") {
+			names = append(names, c.ID)
+		}
+		x.signingCfgs.add(c.Origin, c.ID, c, names...)
+	}
+	for _, l := range inv.Layers {
+		x.layers.add(l.Origin, l.ID, l, l.ARN)
+	}
+	for _, p := range inv.LayerPermissions {
+		r, ok := p.Layer.Get()
+		if !ok {
+			continue
+		}
+		if l := x.Layer(p.Origin, r); l != nil {
+			x.layerPerms[l] = append(x.layerPerms[l], p)
+		} else if r.Name != "" {
+			x.layerPermsBy[r.Name] = append(x.layerPermsBy[r.Name], p)
 		}
 	}
 	return x
@@ -154,19 +275,42 @@ func (f *Function) origin() string      { return f.Origin }
 func (r *Role) origin() string          { return r.Origin }
 func (p *ManagedPolicy) origin() string { return p.Origin }
 
-// FunctionNameFromARN returns the function name in a full or partial function
-// ARN (arn:aws:lambda:REGION:ACCOUNT:function:NAME[:QUALIFIER],
-// ACCOUNT:function:NAME), or s itself when it is not one.
+// FunctionNameFromARN returns the function name in any form Lambda accepts
+// for a function: a plain name (NAME), a name with a version or alias
+// qualifier (NAME:QUALIFIER), a partial ARN (ACCOUNT:function:NAME[:QUALIFIER])
+// or a full ARN (arn:PARTITION:lambda:REGION:ACCOUNT:function:NAME[:QUALIFIER]).
+// Anything else (another service's ARN, a symbolic reference) is returned
+// unchanged.
 func FunctionNameFromARN(s string) string {
-	i := strings.Index(s, "function:")
-	if i < 0 {
+	parts := strings.Split(s, ":")
+	switch {
+	case len(parts) == 1:
 		return s
+	case parts[0] == "arn":
+		// arn:PARTITION:lambda:REGION:ACCOUNT:function:NAME[:QUALIFIER]
+		if (len(parts) == 7 || len(parts) == 8) && parts[2] == "lambda" && parts[5] == "function" && parts[6] != "" {
+			return parts[6]
+		}
+		return s
+	case (len(parts) == 3 || len(parts) == 4) && parts[1] == "function" && parts[2] != "":
+		// ACCOUNT:function:NAME[:QUALIFIER]
+		return parts[2]
+	case len(parts) == 2 && parts[0] != "" && parts[1] != "" && isFunctionName(parts[0]):
+		// NAME:QUALIFIER
+		return parts[0]
 	}
-	name := s[i+len("function:"):]
-	if j := strings.IndexByte(name, ':'); j >= 0 {
-		name = name[:j]
+	return s
+}
+
+// isFunctionName reports whether s can be a Lambda function name: letters,
+// digits, hyphens and underscores.
+func isFunctionName(s string) bool {
+	for _, c := range s {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
 	}
-	return name
+	return s != ""
 }
 
 // RoleOf returns the function's execution role when it is in the inventory.
@@ -249,6 +393,55 @@ func (x *Index) OrphanPermissions() []*Permission { return x.orphanPermissions }
 // OrphanURLs are function URLs whose function is not in the inventory.
 func (x *Index) OrphanURLs() []*FunctionURL { return x.orphanURLs }
 
+// OrphanPermissionsNaming returns the orphan permissions whose function
+// reference names the function name (in any form FunctionNameFromARN reads).
+func (x *Index) OrphanPermissionsNaming(name string) []*Permission {
+	return x.orphanPermsByName[name]
+}
+
+// Subnet resolves a subnet reference written in origin: by inventory ID in
+// that origin, else by subnet ID (or an ID written as a name); nil when the
+// inventory does not hold it.
+func (x *Index) Subnet(origin string, r Ref) *Subnet {
+	s, _ := x.subnets.find(origin, r)
+	return s
+}
+
+// SecurityGroup resolves a security group reference like Subnet.
+func (x *Index) SecurityGroup(origin string, r Ref) *SecurityGroup {
+	g, _ := x.secGroups.find(origin, r)
+	return g
+}
+
+// CodeSigningConfig resolves a code signing config reference: by inventory
+// ID in origin, else by ARN.
+func (x *Index) CodeSigningConfig(origin string, r Ref) *CodeSigningConfig {
+	c, _ := x.signingCfgs.find(origin, r)
+	return c
+}
+
+// Layer resolves a layer version reference: by inventory ID in origin,
+// else by layer version ARN.
+func (x *Index) Layer(origin string, r Ref) *LayerVersion {
+	l, _ := x.layers.find(origin, r)
+	return l
+}
+
+// LayerPermissionsOf returns the permissions on a layer version of the
+// inventory.
+func (x *Index) LayerPermissionsOf(l *LayerVersion) []*LayerPermission { return x.layerPerms[l] }
+
+// LayerPermissionsNaming returns the permissions on a layer that is not in
+// the inventory, by the layer name or ARN they were written with.
+func (x *Index) LayerPermissionsNaming(name string) []*LayerPermission { return x.layerPermsBy[name] }
+
+// LogGroupsNamed returns the log groups with the given (known) name.
+func (x *Index) LogGroupsNamed(name string) []*LogGroup { return x.logGroupsByName[name] }
+
+// UnnamedLogGroups returns the log groups of origin whose name is unknown
+// (a variable without a value, a name generated by AWS).
+func (x *Index) UnnamedLogGroups(origin string) []*LogGroup { return x.unnamedGroups[origin] }
+
 // LogGroupName returns the name of the function's log group: its
 // LoggingConfig group, else /aws/lambda/NAME.
 func LogGroupName(f *Function) Value[string] {
@@ -262,15 +455,17 @@ func LogGroupName(f *Function) Value[string] {
 }
 
 // LogGroupOf returns the log group the function writes to, if the inventory
-// holds it.
+// holds it: one with the function's log group name in the function's account
+// and region (an empty account or region matches any), preferring the
+// function's own origin (the last there).
 func (x *Index) LogGroupOf(f *Function) *LogGroup {
 	name, ok := LogGroupName(f).Get()
 	if !ok {
 		return nil
 	}
 	var found *LogGroup
-	for _, g := range x.inv.LogGroups {
-		if n, ok := g.Name.Get(); ok && n == name && (f.Account == "" || g.Account == "" || f.Account == g.Account) && (f.Region == "" || g.Region == "" || f.Region == g.Region) {
+	for _, g := range x.logGroupsByName[name] {
+		if (f.Account == "" || g.Account == "" || f.Account == g.Account) && (f.Region == "" || g.Region == "" || f.Region == g.Region) {
 			if found == nil || g.Origin == f.Origin {
 				found = g
 			}
@@ -280,22 +475,11 @@ func (x *Index) LogGroupOf(f *Function) *LogGroup {
 }
 
 // AlarmsFor returns the alarms with a metric whose FunctionName dimension
-// names f.
+// names f, in inventory order.
 func (x *Index) AlarmsFor(f *Function) []*Alarm {
 	name, ok := f.Name.Get()
 	if !ok {
 		return nil
 	}
-	var out []*Alarm
-	for _, a := range x.inv.Alarms {
-		for _, m := range a.Metrics {
-			if d, ok := m.Dimensions["FunctionName"]; ok {
-				if v, ok := d.Get(); ok && FunctionNameFromARN(v) == name {
-					out = append(out, a)
-					break
-				}
-			}
-		}
-	}
-	return out
+	return x.alarmsByFunction[name]
 }

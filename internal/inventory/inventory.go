@@ -356,6 +356,14 @@ type AlarmMetric struct {
 	Namespace  Value[string]            `json:"namespace"`
 	MetricName Value[string]            `json:"metric_name"`
 	Dimensions map[string]Value[string] `json:"dimensions,omitempty"`
+	// Expression is the expression of a metric query that has one instead of
+	// a metric (Terraform metric_query.expression, CloudFormation
+	// Metrics[].Expression, live MetricDataQuery.Expression): metric math
+	// over other queries ("100*e/i") or a CloudWatch Metrics Insights query
+	// ("SELECT SUM(Errors) FROM SCHEMA(\"AWS/Lambda\", FunctionName) WHERE
+	// FunctionName = 'orders'"). Namespace and MetricName are then absent.
+	// Absent for a plain metric.
+	Expression Value[string] `json:"expression,omitzero"`
 }
 
 // LayerVersion is a Lambda layer version defined in the scanned code (or live).

@@ -8,7 +8,7 @@ import (
 	"path"
 	"path/filepath"
 	"sort"
-	"strings"
+	"syscall"
 
 	"github.com/lambdawarden/lambdawarden/internal/inventory"
 	"github.com/lambdawarden/lambdawarden/internal/scan"
@@ -149,7 +149,7 @@ func resolve(trees []*scan.Tree, display string) (string, bool) {
 		}
 		if _, err := os.Stat(p); err == nil {
 			return p, true
-		} else if !errors.Is(err, fs.ErrNotExist) && !strings.Contains(err.Error(), "not a directory") {
+		} else if !errors.Is(err, fs.ErrNotExist) && !errors.Is(err, syscall.ENOTDIR) {
 			return p, true // exists but unreadable: ScanPackage reports why
 		}
 	}

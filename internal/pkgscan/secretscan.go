@@ -233,44 +233,45 @@ func (ts *textScanner) window(w []byte, line int) {
 	}
 
 	ts.own = false
-	runStart, kinds := -1, uint8(0)
-	endRun := func(i int) {
-		if runStart >= 0 && kinds&3 == 3 && i-runStart >= minTokenRun && i-runStart <= maxTokenRun {
-			if !ts.quiet && bytes.HasPrefix(w[runStart:i], []byte("eyJ")) {
-				ts.own = true // a JSON Web Token
-			}
-			switch {
-			case !ts.quiet && assignedUnderKeyword(w, lineStart, runStart):
-				add(runStart-snippetBefore, i+snippetAfter)
-			case !isHex(w[runStart:i]):
-				// A bare hexadecimal run (hash, UUID, trace ID) matches no
-				// rule without a name and an assignment before it.
-				end := i
-				for end < len(w) && end < i+3 && w[end] == '=' {
-					end++ // base64 padding
-				}
-				add(runStart-1, end+1)
-			}
+	// candidate handles the token run w[s:e] holding character kinds.
+	candidate := func(s, e int, kinds uint8) {
+		if kinds&3 != 3 || e-s < minTokenRun || e-s > maxTokenRun {
+			return
 		}
-		runStart, kinds = -1, 0
+		if !ts.quiet && bytes.HasPrefix(w[s:e], []byte("eyJ")) {
+			ts.own = true // a JSON Web Token
+		}
+		switch {
+		case !ts.quiet && assignedUnderKeyword(w, lineStart, s):
+			add(s-snippetBefore, e+snippetAfter)
+		case !isHex(w[s:e]):
+			// A bare hexadecimal run (hash, UUID, trace ID) matches no
+			// rule without a name and an assignment before it.
+			end := e
+			for end < len(w) && end < e+3 && w[end] == '=' {
+				end++ // base64 padding
+			}
+			add(s-1, end+1)
+		}
 	}
-	for i := 0; i < len(w); i++ {
+	for i := 0; i < len(w); {
 		c := w[i]
-		k := tokenChar[c]
-		if k != 0 {
-			if runStart < 0 {
-				runStart = i
+		if k := tokenChar[c]; k != 0 {
+			// A run of token characters, read in a tight loop.
+			s, kinds := i, k
+			for i++; i < len(w); i++ {
+				k = tokenChar[w[i]]
+				if k == 0 {
+					break
+				}
+				kinds |= k
 			}
-			kinds |= k
-			continue
-		}
-		if runStart >= 0 {
-			if c == ' ' && i-runStart == len("PRIVATE") && bytes.Equal(w[runStart:i], []byte("PRIVATE")) &&
-				bytes.HasPrefix(w[i:], []byte(" KEY")) {
-				add(runStart-48, i+len(" KEY-----")+8)
+			if i-s == len("PRIVATE") && bytes.Equal(w[s:i], []byte("PRIVATE")) && bytes.HasPrefix(w[i:], []byte(" KEY")) {
+				add(s-48, i+len(" KEY-----")+8)
 				ts.own = true
 			}
-			endRun(i)
+			candidate(s, i, kinds)
+			continue
 		}
 		switch c {
 		case '\n':
@@ -284,8 +285,8 @@ func (ts *textScanner) window(w []byte, line int) {
 				}
 			}
 		}
+		i++
 	}
-	endRun(len(w))
 	if len(ts.lines) == 0 || !(ts.own || ts.hasKeyword()) {
 		return
 	}

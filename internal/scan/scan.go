@@ -41,8 +41,15 @@ type Options struct {
 	// MinSeverity drops results below it.
 	MinSeverity result.Severity
 	// Waivers are the config file's waivers; inline waivers come from the
-	// sources.
+	// sources. An inline waiver whose check ID or glob names no check of
+	// Catalog is an error naming its file and line, and is not applied.
 	Waivers []waiver.Rule
+
+	// AfterLoad are steps run in order, once, on the merged inventory
+	// before any check runs (linking deployment packages to their
+	// functions, filling activity from CloudTrail). trees are the scanned
+	// PATHs, in order. A step should return promptly once ctx is done.
+	AfterLoad []func(ctx context.Context, trees []*Tree, inv *inventory.Inventory)
 
 	// Now is the scan date for runtime deprecation and waiver expiry
 	// (default time.Now()).
@@ -66,7 +73,8 @@ type Outcome struct {
 	Inventory *inventory.Inventory
 	// Checks are the checks that ran, with severity overrides applied.
 	Checks []*checks.Check
-	// UnusedWaivers describe waivers that matched no FAIL.
+	// UnusedWaivers describe waivers that matched no FAIL, leaving out
+	// waivers of checks that did not run.
 	UnusedWaivers []string
 }
 
@@ -75,7 +83,9 @@ type Outcome struct {
 // order), runs the selected checks, applies severity overrides, waivers and
 // the minimum severity, and sorts the results. Input that cannot be read
 // becomes an entry in Scan.Errors; the error return is for a cancelled
-// context only.
+// context only. Cancellation is prompt: work in flight (an input being
+// loaded, a check being evaluated) is abandoned, and Run returns ctx.Err()
+// without waiting for it.
 func Run(ctx context.Context, opts Options) (*Outcome, error) {
 	if len(opts.Paths) == 0 {
 		opts.Paths = []string{"."}
@@ -95,17 +105,26 @@ func Run(ctx context.Context, opts Options) (*Outcome, error) {
 	}
 
 	start := time.Now()
-	inv, err := load(ctx, opts, workers)
+	inv, trees, err := load(ctx, opts, workers)
 	if err != nil {
 		return nil, err
 	}
 	opts.Logger.Debug("loaded", "sources", len(inv.Sources), "functions", len(inv.Functions), "errors", len(inv.Errors), "elapsed", time.Since(start).Round(time.Millisecond))
+	for _, step := range opts.AfterLoad {
+		if err := runAbandonable(ctx, func() {
+			if err := protect(opts.Logger, func() error { step(ctx, trees, inv); return nil }); err != nil {
+				inv.Errors = append(inv.Errors, inventory.Error{Source: "after load", Message: err.Error()})
+			}
+		}); err != nil {
+			return nil, err
+		}
+	}
 	start = time.Now()
 
 	selected := overrideSeverities(checks.Select(opts.Catalog, opts.Selection, opts.Settings), opts.SeverityOverrides)
 	env := &checks.Env{Index: inventory.NewIndex(inv), Settings: opts.Settings, Now: opts.Now}
-	results, checkErrs := runChecks(ctx, opts.Logger, env, selected, workers)
-	if err := ctx.Err(); err != nil {
+	results, checkErrs, err := runChecks(ctx, opts.Logger, env, selected, workers)
+	if err != nil {
 		return nil, err
 	}
 	for i := range results {
@@ -116,8 +135,11 @@ func Run(ctx context.Context, opts Options) (*Outcome, error) {
 
 	opts.Logger.Debug("checked", "checks", len(selected), "results", len(results), "elapsed", time.Since(start).Round(time.Millisecond))
 
-	waivers, waiverErrs := waiver.New(opts.Waivers, inv, opts.Now)
+	waivers, waiverErrs := waiver.New(opts.Waivers, inv, opts.Now, checkIDs(opts.Catalog))
 	waivers.Apply(results)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 
 	kept := results[:0]
 	for _, r := range results {
@@ -132,6 +154,9 @@ func Run(ctx context.Context, opts Options) (*Outcome, error) {
 		}
 	}
 	results = sortResults(results)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 
 	errs := append(append(append([]inventory.Error{}, inv.Errors...), waiverErrs...), checkErrs...)
 	sort.SliceStable(errs, func(i, j int) bool {
@@ -153,7 +178,16 @@ func Run(ctx context.Context, opts Options) (*Outcome, error) {
 	if s.Results == nil {
 		s.Results = []result.Result{}
 	}
-	return &Outcome{Scan: s, Inventory: inv, Checks: selected, UnusedWaivers: waivers.Unused()}, nil
+	return &Outcome{Scan: s, Inventory: inv, Checks: selected, UnusedWaivers: waivers.Unused(checkIDs(selected))}, nil
+}
+
+// checkIDs returns the IDs of cs.
+func checkIDs(cs []*checks.Check) []string {
+	out := make([]string, len(cs))
+	for i, c := range cs {
+		out[i] = c.ID
+	}
+	return out
 }
 
 // job is one unit of loading work; its output lands in its own slot so that
@@ -165,15 +199,16 @@ type job struct {
 }
 
 // load walks the PATHs, finds every source's inputs and loads them with a
-// bounded pool, then merges the inventories in a fixed order.
-func load(ctx context.Context, opts Options, workers int) (*inventory.Inventory, error) {
+// bounded pool, then merges the inventories in a fixed order. It returns
+// the merged inventory and the trees of the PATHs that could be read.
+func load(ctx context.Context, opts Options, workers int) (*inventory.Inventory, []*Tree, error) {
 	merged := &inventory.Inventory{}
 	var trees []*Tree
 	for _, p := range opts.Paths {
 		t, err := NewTree(ctx, p)
 		if err != nil {
 			if ctx.Err() != nil {
-				return nil, ctx.Err()
+				return nil, nil, ctx.Err()
 			}
 			// The message names the PATH only by its display name: reports
 			// never hold absolute paths.
@@ -203,7 +238,7 @@ func load(ctx context.Context, opts Options, workers int) (*inventory.Inventory,
 		finds[i].err = err
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var jobs []job
 	for i, f := range finds {
@@ -220,6 +255,12 @@ func load(ctx context.Context, opts Options, workers int) (*inventory.Inventory,
 	invs := make([]*inventory.Inventory, len(jobs))
 	var mu sync.Mutex
 	done := 0
+	stopped := false // set once load returns: abandoned loads report no progress
+	defer func() {
+		mu.Lock()
+		stopped = true
+		mu.Unlock()
+	}()
 	err = parallel(ctx, workers, len(jobs), func(i int) {
 		j := jobs[i]
 		var inv *inventory.Inventory
@@ -229,56 +270,92 @@ func load(ctx context.Context, opts Options, workers int) (*inventory.Inventory,
 		}); err != nil {
 			inv = &inventory.Inventory{Errors: []inventory.Error{{Source: j.tree.DisplayPath(j.input), Message: fmt.Sprintf("%s: %v", j.source.Kind(), err)}}}
 		}
+		mu.Lock()
+		defer mu.Unlock()
+		if stopped {
+			return
+		}
 		invs[i] = inv
-		if opts.Progress != nil {
-			mu.Lock()
+		if opts.Progress != nil && ctx.Err() == nil {
 			done++
 			opts.Progress(done, len(jobs))
-			mu.Unlock()
 		}
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
+	mu.Lock()
+	stopped = true
+	mu.Unlock()
 	for _, inv := range invs {
 		Merge(merged, inv)
 	}
-	return merged, nil
+	return merged, trees, nil
 }
 
-// parallel calls fn(0..n-1) on at most workers goroutines and waits. It
-// stops handing out work when ctx is cancelled and then returns ctx.Err().
+// parallel calls fn(0..n-1) on at most workers goroutines and waits for
+// them. When ctx is cancelled it stops handing out work and returns
+// ctx.Err() at once, without waiting for the calls in flight: they finish
+// in the background, and their caller must ignore what they produce (fn
+// must not touch anything the caller uses after parallel returns an error).
 func parallel(ctx context.Context, workers, n int, fn func(i int)) error {
-	if workers > n {
-		workers = n
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	workers = min(workers, n)
+	if workers <= 0 {
+		return nil
 	}
 	next := make(chan int)
+	finished := make(chan struct{})
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				fn(i)
+				if ctx.Err() == nil {
+					fn(i)
+				}
 			}
 		}()
 	}
-	var err error
+	go func() {
+		wg.Wait()
+		close(finished)
+	}()
 feed:
 	for i := 0; i < n; i++ {
 		select {
 		case next <- i:
 		case <-ctx.Done():
-			err = ctx.Err()
 			break feed
 		}
 	}
 	close(next)
-	wg.Wait()
-	if err == nil {
-		err = ctx.Err()
+	select {
+	case <-finished:
+	case <-ctx.Done():
 	}
-	return err
+	return ctx.Err()
+}
+
+// runAbandonable runs fn and waits for it, or returns ctx.Err() as soon as
+// ctx is done, leaving fn to finish in the background.
+func runAbandonable(ctx context.Context, fn func()) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		fn()
+	}()
+	select {
+	case <-finished:
+	case <-ctx.Done():
+	}
+	return ctx.Err()
 }
 
 // protect runs fn and turns a panic in it into an error, so that one bad
@@ -323,16 +400,36 @@ func overrideSeverities(cs []*checks.Check, over map[string]result.Severity) []*
 }
 
 // runChecks runs every check on the pool. A check that panics yields an
-// error naming it instead of results.
-func runChecks(ctx context.Context, log *slog.Logger, env *checks.Env, cs []*checks.Check, workers int) ([]result.Result, []inventory.Error) {
+// error naming it instead of results. When ctx is cancelled it returns
+// ctx.Err() at once; checks still running are abandoned.
+func runChecks(ctx context.Context, log *slog.Logger, env *checks.Env, cs []*checks.Check, workers int) ([]result.Result, []inventory.Error, error) {
 	per := make([][]result.Result, len(cs))
 	errs := make([]error, len(cs))
-	_ = parallel(ctx, workers, len(cs), func(i int) {
-		errs[i] = protect(log, func() error {
-			per[i] = checks.Run(env, cs[i:i+1])
+	var mu sync.Mutex
+	stopped := false // set once runChecks returns: abandoned checks write nothing
+	defer func() {
+		mu.Lock()
+		stopped = true
+		mu.Unlock()
+	}()
+	err := parallel(ctx, workers, len(cs), func(i int) {
+		var rs []result.Result
+		err := protect(log, func() error {
+			rs = checks.Run(env, cs[i:i+1])
 			return nil
 		})
+		mu.Lock()
+		defer mu.Unlock()
+		if !stopped {
+			per[i], errs[i] = rs, err
+		}
 	})
+	if err != nil {
+		return nil, nil, err
+	}
+	mu.Lock()
+	stopped = true
+	mu.Unlock()
 	n := 0
 	for i := range per {
 		n += len(per[i])
@@ -345,7 +442,7 @@ func runChecks(ctx context.Context, log *slog.Logger, env *checks.Env, cs []*che
 			ierrs = append(ierrs, inventory.Error{Source: "check " + cs[i].ID, Message: errs[i].Error()})
 		}
 	}
-	return out, ierrs
+	return out, ierrs, nil
 }
 
 // sortResults returns the results in output order (result.Less). It sorts

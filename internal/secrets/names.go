@@ -46,6 +46,23 @@ func isSettingSuffix(s string) bool {
 	return false
 }
 
+// isQuantityWord reports whether a word, anywhere in a name, marks a
+// number about a secret rather than the secret: a count, limit, size,
+// length, lifetime, rate or bound (MAX_TOKENS and TOKENS_PER_MINUTE are an
+// LLM's token limits, TOKEN_TTL a lifetime, PASSWORD_MIN_LENGTH a rule,
+// SECRET_ROTATION_DAYS a schedule). Words that are also common name
+// prefixes (AGE of age keys, MS of Microsoft, SECOND) count only as a last
+// word (isSettingSuffix).
+func isQuantityWord(s string) bool {
+	switch s {
+	case "MAX", "MAXIMUM", "MIN", "MINIMUM", "LIMIT", "LIMITS", "COUNT", "NUM", "NUMBER", "SIZE", "LENGTH", "LEN",
+		"TTL", "EXPIRY", "EXPIRES", "EXPIRATION", "EXPIRE", "LIFETIME", "DURATION", "TIMEOUT", "PER", "RATE", "QUOTA",
+		"BUDGET", "ROTATION", "SECONDS", "SECS", "MINUTES", "MINUTE", "MINS", "HOURS", "HOUR", "DAYS", "DAY":
+		return true
+	}
+	return false
+}
+
 // isPublicWord reports whether a word marks a value meant to be public
 // (publishable Stripe keys, NEXT_PUBLIC_* build variables).
 func isPublicWord(s string) bool {
@@ -58,9 +75,11 @@ func isPublicWord(s string) bool {
 
 // IsSecretName reports whether an environment variable name says it holds a
 // secret (DB_PASSWORD, GITHUB_TOKEN, stripeApiKey, AWS_SECRET_ACCESS_KEY),
-// leaving out names of settings about secrets (TOKEN_TTL,
-// PASSWORD_MIN_LENGTH, SECRET_ARN, DB_SECRET_NAME, ACCESS_KEY_ID) and the
-// shell's PWD.
+// leaving out names of settings about secrets: a last word naming a setting
+// (SECRET_ARN, DB_SECRET_NAME, ACCESS_KEY_ID, TOKEN_URL), a count, limit,
+// size, length or lifetime word anywhere (MAX_TOKENS, TOKEN_LIMIT,
+// TOKENS_PER_MINUTE, PASSWORD_MIN_LENGTH, TOKEN_TTL, SECRET_ROTATION_DAYS),
+// and the shell's PWD.
 func IsSecretName(name string) bool {
 	toks := nameTokens(name)
 	if len(toks) == 0 {
@@ -74,7 +93,7 @@ func IsSecretName(name string) bool {
 	}
 	found := false
 	for i, t := range toks {
-		if isPublicWord(t) {
+		if isPublicWord(t) || isQuantityWord(t) {
 			return false
 		}
 		if isSecretWord(t) || ((t == "KEY" || t == "KEYS") && i > 0 && isKeyQualifier(toks[i-1])) {

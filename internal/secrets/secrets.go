@@ -112,14 +112,38 @@ var shared = sync.OnceValues(func() (*Detector, error) { return New(DefaultConfi
 func Default() (*Detector, error) { return shared() }
 
 // EnvVar looks for a secret in one environment variable. A reference
-// (IsReference) yields nothing. Otherwise the value is checked against the
-// known credential formats and, when name is secret-like (IsSecretName),
-// for a random-looking value. Findings are sorted by rule, one per rule.
+// (IsReference) or a placeholder (IsPlaceholder) yields nothing. Otherwise
+// the value is checked against the known credential formats and, when name
+// is secret-like (IsSecretName), for a random-looking value. Findings are
+// sorted by rule, one per rule.
 func (d *Detector) EnvVar(name, value string) []Finding {
-	if IsReference(value) || strings.TrimSpace(value) == "" {
+	return d.envVar(name, value, value, true)
+}
+
+// ReferencedEnvVar looks for a credential written in place inside a value
+// that a source built from references (a Terraform interpolation such as
+// "postgres://app:PASSWORD@${aws_db_instance.db.address}/app", a local or
+// variable default): only the credential-format rules run, not the
+// random-value rule under a secret-like name, since the value as a whole is
+// not a literal. The symbolic renderings of the references themselves
+// (<aws_db_instance.db.address>, <account>) never match: they are replaced by
+// a neutral placeholder before scanning. Findings redact the whole value.
+func (d *Detector) ReferencedEnvVar(name, value string) []Finding {
+	return d.envVar(name, value, symbolicRE.ReplaceAllLiteralString(value, neutralRef), false)
+}
+
+// neutralRef stands for a symbolic reference when scanning: a variable
+// expression, which no credential rule takes for a secret and the
+// connection-URL rule takes for a placeholder password.
+const neutralRef = "${ref}"
+
+// envVar scans scanned (value, or value with its references neutralized);
+// findings redact value. nameRule turns on the random-value rule.
+func (d *Detector) envVar(name, value, scanned string, nameRule bool) []Finding {
+	if IsReference(scanned) || IsPlaceholder(scanned) || strings.TrimSpace(scanned) == "" {
 		return nil
 	}
-	v := d.limit(value)
+	v := d.limit(scanned)
 	red := Redact(value)
 	seen := map[string]bool{}
 	var out []Finding
@@ -136,8 +160,8 @@ func (d *Detector) EnvVar(name, value string) []Finding {
 		// The name gives gitleaks' keyword rules their context ("heroku ... = value").
 		line := name + "=" + v
 		for _, f := range d.gl.DetectString(line) {
-			if f.Secret == "" || !strings.Contains(v, f.Secret) {
-				continue // matched the name, not the value
+			if f.Secret == "" || !strings.Contains(v, f.Secret) || strings.Contains(f.Secret, neutralRef) {
+				continue // matched the name (or a neutralized reference), not the value
 			}
 			rule, kind, ok := d.gitleaksRule(f.RuleID)
 			if !ok || (f.RuleID == "generic-api-key" && !strings.Contains(v, f.Match)) {
@@ -149,7 +173,7 @@ func (d *Detector) EnvVar(name, value string) []Finding {
 			add(rule, kind)
 		}
 	}
-	if len(out) == 0 && IsSecretName(name) && looksRandom(strings.TrimSpace(v), d.cfg.MinSecretLength, d.cfg.MinEntropy) {
+	if nameRule && len(out) == 0 && IsSecretName(name) && looksRandom(strings.TrimSpace(v), d.cfg.MinSecretLength, d.cfg.MinEntropy) {
 		add(RuleSecretName, ruleLabel(RuleSecretName))
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Rule < out[j].Rule })

@@ -63,6 +63,8 @@ func TestEnvVar(t *testing.T) {
 		{name: "serverless cf variable", varName: "API_TOKEN", value: "${cf:auth-stack.TokenSecretArn}"},
 		{name: "ssm path", varName: "DB_PASSWORD_PARAM", value: "/prod/db/password"},
 		{name: "placeholder", varName: "API_TOKEN", value: "<your-token-here>"},
+		{name: "placeholder word", varName: "SECRET_KEY_BASE", value: "changeme"},
+		{name: "placeholder fill", varName: "API_TOKEN", value: "xxxxxxxxxxxxxxxxxxxx"},
 		{name: "empty", varName: "API_TOKEN", value: ""},
 		{name: "ttl", varName: "TOKEN_TTL", value: "3600"},
 		{name: "uuid-like request id", varName: "DEFAULT_TENANT", value: "b4e5c1d2-8f7a-4c3b-9e2d-1a0f6b7c8d9e"},
@@ -182,6 +184,14 @@ func TestIsSecretName(t *testing.T) {
 		{"PARAMETERS_SECRETS_EXTENSION_CACHE_ENABLED", false}, {"PWD", false}, {"OLDPWD", false},
 		{"CACHE_KEY", false}, {"S3_KEY", false}, {"PARTITION_KEY", false}, {"STRIPE_PUBLISHABLE_KEY", false},
 		{"NEXT_PUBLIC_API_KEY", false}, {"TABLE_NAME", false}, {"", false}, {"KMS_KEY_ARN", false},
+		// Counts, limits, sizes, lengths and lifetimes about tokens and
+		// secrets are settings, wherever the qualifier stands.
+		{"MAX_TOKENS", false}, {"TOKEN_LIMIT", false}, {"TOKENS_PER_MINUTE", false}, {"SECRET_ROTATION_DAYS", false},
+		{"OPENAI_MAX_OUTPUT_TOKENS", false}, {"maxTokens", false}, {"MIN_PASSWORD_LENGTH", false}, {"TOKEN_COUNT", false},
+		{"NUM_TOKENS", false}, {"API_KEY_RATE_LIMIT", false}, {"SESSION_TOKEN_TIMEOUT", false},
+		// ... while the secrets themselves stay flagged.
+		{"ACCESS_TOKEN", true}, {"AUTH_TOKEN", true}, {"API_KEY", true}, {"SECRET_KEY", true}, {"AGE_SECRET_KEY", true},
+		{"MS_CLIENT_SECRET", true}, {"SECRET_KEY_BASE", true}, {"SLACK_BOT_TOKEN", true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -202,15 +212,87 @@ func TestIsReference(t *testing.T) {
 		{"arn:aws:kms:<region>:<account>:key/1234", true},
 		{"{{resolve:ssm-secure:/prod/pw:1}}", true},
 		{"${ssm:/prod/pw}", true}, {"${aws:accountId}", true}, {"${self:custom.token}", true},
-		{"${Token}", true}, {"$DB_PASSWORD", true}, {"<token>", true}, {"xxxxxxxx", true},
-		{"********", true}, {"changeme", true}, {"/prod/db/password", true},
+		{"${Token}", true}, {"$DB_PASSWORD", true}, {"<token>", true}, {"/prod/db/password", true},
+		{"<aws_secretsmanager_secret_version.db.secret_string>", true},
 		{"${a}-${b}", false}, {"hunter2", false}, {"", false}, {"/", false},
 		{stripeLive, false}, {"arn-like-but-not", false}, {"prefix ${ssm:/x}", false},
+		// Placeholders are literals, not references.
+		{"changeme", false}, {"CHANGEME", false}, {"dummy", false}, {"example", false}, {"none", false},
+		{"todo", false}, {"xxxxxxxx", false}, {"********", false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.value, func(t *testing.T) {
 			if got := IsReference(tc.value); got != tc.want {
 				t.Errorf("IsReference(%q) = %v, want %v", tc.value, got, tc.want)
+			}
+		})
+	}
+}
+
+func TestIsPlaceholder(t *testing.T) {
+	tests := []struct {
+		value string
+		want  bool
+	}{
+		{"changeme", true}, {"ChangeMe", true}, {" change_me ", true}, {"dummy", true}, {"example", true},
+		{"none", true}, {"todo", true}, {"placeholder", true}, {"xxxxxxxx", true}, {"********", true},
+		{"hunter2", false}, {"", false}, {"changeme-in-prod-9Xk2", false}, {"${ssm:/x}", false},
+		{"arn:aws:ssm:us-east-1:123456789012:parameter/x", false}, {stripeLive, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.value, func(t *testing.T) {
+			if got := IsPlaceholder(tc.value); got != tc.want {
+				t.Errorf("IsPlaceholder(%q) = %v, want %v", tc.value, got, tc.want)
+			}
+		})
+	}
+}
+
+// TestReferencedEnvVar: a value built from references is scanned for
+// credential formats written around the references, but a reference's
+// symbolic rendering never matches and the random-value rule does not run.
+func TestReferencedEnvVar(t *testing.T) {
+	d := detector(t)
+	pw := "S3cr3t" + "Passw0rd9"
+	tests := []struct {
+		name     string
+		varName  string
+		value    string
+		wantRule string // "" means no finding
+	}{
+		{name: "literal password around a host reference", varName: "DATABASE_URL",
+			value: "postgres://app:" + pw + "@<aws_db_instance.db.address>:5432/app", wantRule: RuleConnectionURL},
+		{name: "literal password around an interpolation", varName: "DATABASE_URL",
+			value: "postgres://app:" + pw + "@${aws_db_instance.db.address}:5432/app", wantRule: RuleConnectionURL},
+		{name: "github token from a local", varName: "GITHUB_TOKEN", value: githubPAT, wantRule: "gitleaks:github-pat"},
+		{name: "stripe key from a variable default", varName: "STRIPE_KEY", value: stripeLive, wantRule: "gitleaks:stripe-access-token"},
+		{name: "password is a reference", varName: "DATABASE_URL", value: "postgres://app:<random_password.db.result>@<aws_db_instance.db.address>:5432/app"},
+		{name: "password built from a reference", varName: "DATABASE_URL", value: "postgres://app:pre<random_password.db.result>@db:5432/app"},
+		{name: "whole reference", varName: "DB_PASSWORD", value: "<aws_secretsmanager_secret_version.db.secret_string>"},
+		{name: "symbolic arn", varName: "API_TOKEN", value: "arn:aws:ssm:<region>:<account>:parameter/prod/token"},
+		{name: "reference after a password word", varName: "DB_DSN", value: "host=<aws_db_instance.db.address> user=app password=<aws_secretsmanager_secret_version.db_master_password.secret_string>"},
+		{name: "random-looking value from a reference is not judged by its name", varName: "WEBHOOK_SECRET", value: randomSecret},
+		{name: "url with a reference host only", varName: "API_URL", value: "https://<aws_api_gateway_rest_api.api.id>.execute-api.<region>.amazonaws.com/prod"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := d.ReferencedEnvVar(tc.varName, tc.value)
+			if tc.wantRule == "" {
+				if len(got) != 0 {
+					t.Fatalf("ReferencedEnvVar(%s) = %+v, want no finding", tc.varName, got)
+				}
+				return
+			}
+			found := false
+			for _, f := range got {
+				found = found || f.Rule == tc.wantRule
+				if f.Redacted != Redact(tc.value) {
+					t.Errorf("redaction %q is not Redact(value)", f.Redacted)
+				}
+				assertRedacted(t, f.Redacted, tc.value)
+			}
+			if !found {
+				t.Fatalf("ReferencedEnvVar(%s) = %+v, want rule %s", tc.varName, got, tc.wantRule)
 			}
 		})
 	}
@@ -311,6 +393,11 @@ func FuzzEnvVar(f *testing.F) {
 			}
 			if len(value) >= 12 && strings.Contains(fd.Redacted, value) {
 				t.Fatalf("redaction holds the value")
+			}
+		}
+		for _, fd := range d.ReferencedEnvVar(name, value) {
+			if fd.Rule == "" || fd.Kind == "" || fd.Redacted != Redact(value) {
+				t.Fatalf("bad finding %+v", fd)
 			}
 		}
 		for _, fd := range d.Text(value) {

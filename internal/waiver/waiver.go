@@ -7,6 +7,7 @@ package waiver
 import (
 	"fmt"
 	"path"
+	"sort"
 	"strings"
 	"time"
 
@@ -29,8 +30,9 @@ type Rule struct {
 	Reason   string
 	// Expires is an optional YYYY-MM-DD date: the waiver holds through that day.
 	Expires string
-	// Source says where the rule was written ("config" in results); Line is
-	// its line in the config file, for messages.
+	// Source says where the rule was written, as results show it: the
+	// config file and line ("infra/.lambdawarden.yaml:12"), like an inline
+	// waiver's. Line is its line in the config file.
 	Source string
 	Line   int
 }
@@ -74,10 +76,12 @@ type Set struct {
 }
 
 // New prepares the config rules and the inventory's inline waivers for
-// matching, as of now. An inline waiver without a reason, or with an
-// expiry date that does not parse, is not applied and comes back as an
-// error naming its file and line (the scan then exits 2).
-func New(rules []Rule, inv *inventory.Inventory, now time.Time) (*Set, []inventory.Error) {
+// matching, as of now. An inline waiver without a reason, with an expiry
+// date that does not parse, or (when catalog, the IDs of every check, is
+// not nil) with a check ID or glob that matches no check, is not applied
+// and comes back as an error naming its file and line (the scan then exits
+// 2). Config rules are validated when the config is read (see CheckPattern).
+func New(rules []Rule, inv *inventory.Inventory, now time.Time, catalog []string) (*Set, []inventory.Error) {
 	today := now.UTC().Format(DateLayout)
 	s := &Set{sharedIDs: sharedIDs(inv)}
 	var errs []inventory.Error
@@ -91,6 +95,12 @@ func New(rules []Rule, inv *inventory.Inventory, now time.Time) (*Set, []invento
 			errs = append(errs, inventory.Error{Source: file, Line: line,
 				Message: fmt.Sprintf("waiver for %s has no reason: add reason=\"...\" (auditors need the justification)", w.Check)})
 			continue
+		}
+		if catalog != nil {
+			if err := CheckPattern(w.Check, catalog); err != nil {
+				errs = append(errs, inventory.Error{Source: file, Line: line, Message: "waiver: " + err.Error()})
+				continue
+			}
 		}
 		if w.Expires != "" {
 			if _, err := ParseDate(w.Expires); err != nil {
@@ -190,11 +200,17 @@ func (s *Set) Apply(rs []result.Result) {
 	}
 }
 
-// Unused describes the waivers that matched no FAIL, for diagnostics.
-func (s *Set) Unused() []string {
+// Unused describes the waivers that matched no FAIL, for diagnostics, as
+// "SOURCE: CHECK on RESOURCE". Waivers whose check matches none of ran (the
+// IDs of the checks that ran) are left out: a waiver of a skipped check is
+// not unused. A nil ran leaves none out.
+func (s *Set) Unused(ran []string) []string {
 	var out []string
 	for _, w := range s.waivers {
 		if w.used {
+			continue
+		}
+		if ran != nil && !matchesAny(w.check, ran) {
 			continue
 		}
 		target := w.resource
@@ -204,6 +220,85 @@ func (s *Set) Unused() []string {
 		out = append(out, fmt.Sprintf("%s: %s on %s", w.source, w.check, target))
 	}
 	return out
+}
+
+// CheckPattern returns nil when pattern, a check ID or glob (LW-IAM-*),
+// matches one of catalog's check IDs (case-insensitively); otherwise an
+// error saying so, with the closest ID as a suggestion ("LW-INV-7": did you
+// mean LW-INV-07?).
+func CheckPattern(pattern string, catalog []string) error {
+	p := strings.TrimSpace(pattern)
+	if p == "" {
+		return fmt.Errorf("no check ID given")
+	}
+	if matchesAny(p, catalog) {
+		return nil
+	}
+	msg := fmt.Sprintf("check %q matches no check in the catalog", pattern)
+	if best := closestID(p, catalog); best != "" {
+		msg += " (did you mean " + best + "?)"
+	}
+	return fmt.Errorf("%s; see 'lambdawarden checks'", msg)
+}
+
+func matchesAny(pattern string, ids []string) bool {
+	for _, id := range ids {
+		if checks.MatchAny([]string{pattern}, id) {
+			return true
+		}
+	}
+	return false
+}
+
+// closestID returns the catalog ID nearest to pattern: one equal to it
+// with its number zero-padded (LW-INV-7 -> LW-INV-07), else the one at the
+// smallest edit distance (ties: the first in ID order), if that distance
+// is small for the pattern's length; "" when nothing is close.
+func closestID(pattern string, catalog []string) string {
+	p := strings.ToUpper(pattern)
+	if i := strings.LastIndexByte(p, '-'); i >= 0 && len(p)-i-1 == 1 {
+		padded := p[:i+1] + "0" + p[i+1:]
+		for _, id := range catalog {
+			if strings.ToUpper(id) == padded {
+				return id
+			}
+		}
+	}
+	ids := append([]string(nil), catalog...)
+	sort.Strings(ids)
+	best, bestD := "", len(p)/3+1
+	for _, id := range ids {
+		if d := editDistance(p, strings.ToUpper(id)); d < bestD {
+			best, bestD = id, d
+		}
+	}
+	return best
+}
+
+// editDistance is the optimal-string-alignment distance between a and b
+// (bytes): insertions, deletions, substitutions and swaps of neighbours.
+func editDistance(a, b string) int {
+	d := make([][]int, len(a)+1)
+	for i := range d {
+		d[i] = make([]int, len(b)+1)
+		d[i][0] = i
+	}
+	for j := range d[0] {
+		d[0][j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+			}
+		}
+	}
+	return d[len(a)][len(b)]
 }
 
 func (s *Set) matches(w *waiver, r *result.Result) bool {

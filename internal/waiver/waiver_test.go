@@ -1,6 +1,7 @@
 package waiver
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -68,7 +69,7 @@ func TestApply(t *testing.T) {
 		{Check: "lw-iam-*", Resource: "orders-*", Reason: "legacy", Source: "config"},
 		{Check: "LW-RUN-01", Resource: "*", Reason: "fallback", Expires: "2027-01-01", Source: "config"},
 	}
-	set, errs := New(rules, inv, now)
+	set, errs := New(rules, inv, now, nil)
 	if len(errs) != 2 || errs[0].Line != 2 || !strings.Contains(errs[0].Message, "no reason") || !strings.Contains(errs[1].Message, "not an ISO date") {
 		t.Fatalf("errors = %+v, want a missing reason at line 2 and a bad date", errs)
 	}
@@ -114,13 +115,94 @@ func TestApply(t *testing.T) {
 
 func TestApplyExpired(t *testing.T) {
 	inv := &inventory.Inventory{}
-	set, _ := New([]Rule{{Check: "LW-INV-07", Resource: "aws_lambda_function.*", Reason: "r", Expires: "2025-06-30", Source: "config"}}, inv, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	set, _ := New([]Rule{{Check: "LW-INV-07", Resource: "aws_lambda_function.*", Reason: "r", Expires: "2025-06-30", Source: "config"}}, inv, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), nil)
 	rs := []result.Result{res("LW-INV-07", "aws_lambda_function.a", "a", "main.tf", 1, result.Fail)}
 	set.Apply(rs)
 	if rs[0].Status != result.Fail || rs[0].Message != "m (waiver expired 2025-06-30)" || rs[0].Waiver == nil || !rs[0].Waiver.Expired {
 		t.Errorf("got %s %q %+v; want FAIL with the expiry noted", rs[0].Status, rs[0].Message, rs[0].Waiver)
 	}
-	if u := set.Unused(); len(u) != 0 {
+	if u := set.Unused(nil); len(u) != 0 {
 		t.Errorf("Unused = %q, want none", u)
+	}
+}
+
+var catalogIDs = []string{"LW-IAM-01", "LW-IAM-02", "LW-INV-01", "LW-INV-07", "LW-LOG-01", "LW-SEC-01"}
+
+func TestCheckPattern(t *testing.T) {
+	tests := []struct {
+		pattern string
+		wantErr string // "" for valid; else a substring of the error
+	}{
+		{"LW-INV-07", ""},
+		{"lw-inv-07", ""},
+		{" LW-IAM-* ", ""},
+		{"LW-*", ""},
+		{"LW-INV-7", `check "LW-INV-7" matches no check in the catalog (did you mean LW-INV-07?)`},
+		{"LW-INV-70", "did you mean LW-INV-07?"},
+		{"LW-IAM-1", "did you mean LW-IAM-01?"},
+		{"LW-SEC-1", "did you mean LW-SEC-01?"},
+		{"LW-LOG-*X", "matches no check"},
+		{"LW-NOPE-*", "matches no check"},
+		{"CKV_AWS_45", "matches no check in the catalog; see"},
+		{"", "no check ID"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.pattern, func(t *testing.T) {
+			err := CheckPattern(tc.pattern, catalogIDs)
+			switch {
+			case tc.wantErr == "" && err != nil:
+				t.Errorf("error %v, want none", err)
+			case tc.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tc.wantErr)):
+				t.Errorf("error %v, want one containing %q", err, tc.wantErr)
+			}
+			if tc.wantErr != "" && err != nil && strings.Contains(tc.wantErr, "no check in the catalog;") && strings.Contains(err.Error(), "did you mean") {
+				t.Errorf("error %v suggests an ID for a name far from every ID", err)
+			}
+		})
+	}
+}
+
+func TestNewValidatesInlineChecks(t *testing.T) {
+	inv := &inventory.Inventory{Waivers: []inventory.InlineWaiver{
+		{ResourceID: "a", File: "main.tf", StartLine: 3, EndLine: 9, Check: "LW-INV-7", Reason: "typo", Loc: srcloc.Location{File: "main.tf", Line: 2}},
+		{ResourceID: "a", File: "main.tf", StartLine: 3, EndLine: 9, Check: "LW-INV-07", Reason: "fine"},
+	}}
+	set, errs := New(nil, inv, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), catalogIDs)
+	if len(errs) != 1 || errs[0].Source != "main.tf" || errs[0].Line != 2 || !strings.Contains(errs[0].Message, "did you mean LW-INV-07?") {
+		t.Fatalf("errors = %+v, want one for main.tf:2 suggesting LW-INV-07", errs)
+	}
+	rs := []result.Result{res("LW-INV-07", "a", "a", "main.tf", 3, result.Fail)}
+	set.Apply(rs)
+	if rs[0].Status != result.Waived {
+		t.Errorf("the valid waiver was not applied: %s", rs[0].Status)
+	}
+	if u := set.Unused(nil); len(u) != 0 {
+		t.Errorf("Unused = %q: the invalid waiver must not be kept", u)
+	}
+}
+
+func TestUnused(t *testing.T) {
+	rules := []Rule{
+		{Check: "LW-INV-07", Resource: "nothing-*", Reason: "r", Source: "cfg.yaml:3"},
+		{Check: "LW-IAM-*", Resource: "nothing-*", Reason: "r", Source: "cfg.yaml:7"},
+		{Check: "LW-SEC-01", Resource: "a", Reason: "r", Source: "cfg.yaml:11"},
+	}
+	set, _ := New(rules, &inventory.Inventory{}, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), catalogIDs)
+	set.Apply([]result.Result{res("LW-SEC-01", "a", "a", "main.tf", 1, result.Fail)})
+	tests := []struct {
+		name string
+		ran  []string
+		want []string
+	}{
+		{"every check ran", nil, []string{"cfg.yaml:3: LW-INV-07 on nothing-*", "cfg.yaml:7: LW-IAM-* on nothing-*"}},
+		{"waivers of checks that did not run are left out", []string{"LW-IAM-02", "LW-SEC-01"}, []string{"cfg.yaml:7: LW-IAM-* on nothing-*"}},
+		{"no check ran", []string{}, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := set.Unused(tc.ran); !slices.Equal(got, tc.want) {
+				t.Errorf("Unused = %q, want %q", got, tc.want)
+			}
+		})
 	}
 }

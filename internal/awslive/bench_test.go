@@ -1,0 +1,91 @@
+package awslive_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+
+	"github.com/lambdawarden/lambdawarden/internal/awslive"
+	"github.com/lambdawarden/lambdawarden/internal/awstest"
+	"github.com/lambdawarden/lambdawarden/internal/secrets"
+)
+
+// benchCase is one benchmark run: 10,000 functions over 4 regions served
+// by the synthetic backend (moto_server cannot hold that many: it takes
+// seconds per hundred functions), 20 ms added to every call by the proxy.
+type benchCase struct {
+	name     string
+	throttle float64
+}
+
+const (
+	benchFunctions   = 10000
+	benchLatency     = 20 * time.Millisecond
+	benchConcurrency = 64
+)
+
+var benchRegions = []string{"us-east-1", "us-west-2", "eu-west-1", "ap-southeast-2"}
+
+// BenchmarkCollect10k reports wall time, calls per function and the floor
+// (calls x latency / concurrency) for a clean run and one with 10% of the
+// calls throttled; a run that loses a function fails.
+func BenchmarkCollect10k(b *testing.B) {
+	if _, err := secrets.Default(); err != nil { // built once per process, as in the CLI
+		b.Fatal(err)
+	}
+	for _, bc := range []benchCase{{"clean", 0}, {"throttled-10pct", 0.10}} {
+		b.Run(bc.name, func(b *testing.B) {
+			syn := awstest.NewSynthetic(awstest.DefaultAccount, benchRegions, benchFunctions)
+			p := awstest.NewProxy(b, awstest.Options{Backend: syn, Latency: benchLatency, Seed: 1})
+			if bc.throttle > 0 {
+				p.AddFault(awstest.Fault{Kind: awstest.Throttle, Rate: bc.throttle})
+			}
+			var calls, fns int
+			var wall time.Duration
+			for i := 0; i < b.N; i++ {
+				p.ResetCalls()
+				c := awslive.New(awslive.Config{
+					Regions: benchRegions, Endpoint: p.URL, Concurrency: benchConcurrency, RegionConcurrency: benchConcurrency,
+					MaxBackoff: 200 * time.Millisecond,
+					LoadOptions: []func(*config.LoadOptions) error{
+						config.WithCredentialsProvider(credentials.NewStaticCredentialsProvider("testing", "testing", "")),
+						config.WithRegion("us-east-1"),
+					},
+				})
+				start := time.Now()
+				inv, err := c.Collect(context.Background())
+				wall += time.Since(start)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if len(inv.Functions) != benchFunctions {
+					b.Fatalf("collected %d functions, want %d", len(inv.Functions), benchFunctions)
+				}
+				for _, e := range inv.Errors {
+					b.Fatalf("error: %s: %s", e.Source, e.Message)
+				}
+				for _, f := range inv.Functions {
+					if f.LastDeployment.IsUnknown() || !f.PublishVersions.IsKnown() {
+						b.Fatalf("%s: incomplete", f.ID)
+					}
+				}
+				calls += len(p.Calls())
+				fns += len(inv.Functions)
+			}
+			perFn := float64(calls) / float64(fns)
+			floor := time.Duration(float64(calls/b.N) * float64(benchLatency) / benchConcurrency)
+			avg := wall / time.Duration(b.N)
+			b.ReportMetric(perFn, "calls/function")
+			b.ReportMetric(avg.Seconds(), "wall-s")
+			b.ReportMetric(floor.Seconds(), "floor-s")
+			b.ReportMetric(float64(avg)/float64(floor), "x-floor")
+			b.Logf("%s: %d functions, %d calls (%.2f per function), wall %s, floor %s (%.2fx)", bc.name, benchFunctions, calls/b.N, perFn,
+				avg.Round(time.Millisecond), floor.Round(time.Millisecond), float64(avg)/float64(floor))
+			_ = fmt.Sprint
+		})
+	}
+}
