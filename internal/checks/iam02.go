@@ -11,7 +11,10 @@ import (
 	"github.com/lambdawarden/lambdawarden/internal/srcloc"
 )
 
-// checkIAM02 is LW-IAM-02: no administrator-level policy.
+// checkIAM02 is LW-IAM-02: no administrator-level policy. "Equivalent to
+// `*` on `*`" includes an Allow of NotAction on every resource that excludes
+// only IAM, Organizations and account management actions: PowerUserAccess
+// written by hand (see powerUserEquivalent).
 func checkIAM02() *Check {
 	fams := iacAndLive()
 	return &Check{
@@ -130,6 +133,7 @@ func evalIAM02(env *Env, f *inventory.Function) (Finding, bool) {
 			continue
 		}
 		allActions := allowsEveryAction(c, st)
+		powerUser := !allActions && powerUserEquivalent(c, st)
 		var wideRes []string
 		if st.NotResourceSet {
 			wideRes = append(wideRes, "every resource except "+iamList(st.NotResources, 2))
@@ -142,15 +146,18 @@ func evalIAM02(env *Env, f *inventory.Function) (Finding, bool) {
 		if !st.NotResourceSet && len(st.Resources) == 0 && !stmtUnknown(st, "Resource") {
 			wideRes = append(wideRes, "*") // no Resource: every resource, as Evaluate takes it
 		}
-		unresolved := (allActions && (stmtUnknown(st, "Resource") || len(wideRes) > 0 && unsure)) ||
+		broad := allActions || powerUser
+		unresolved := (broad && (stmtUnknown(st, "Resource") || len(wideRes) > 0 && unsure)) ||
 			(len(wideRes) > 0 && stmtUnknown(st, "Action"))
-		if allActions && len(wideRes) > 0 && !unsure {
+		if broad && len(wideRes) > 0 && !unsure {
 			res := "*"
 			if !st.NotResourceSet {
 				res = wideRes[0]
 			}
 			ok, maybe := survives(func(a string) bool { return stmtCovers(st, a) }, res, st.NotResourceSet, st.NotResources)
 			switch {
+			case ok && powerUser:
+				add(fmt.Sprintf("%s allows %s on %s, equivalent to PowerUserAccess", s.Label(), stmtActionText(st), wideRes[0]), s.Loc())
 			case ok:
 				add(fmt.Sprintf("%s allows %s on %s", s.Label(), stmtActionText(st), wideRes[0]), s.Loc())
 			case maybe:
@@ -196,6 +203,38 @@ func allowsEveryAction(c *iampolicy.Catalog, st *iampolicy.Statement) bool {
 		}
 	}
 	return false
+}
+
+// powerUserServices are the services PowerUserAccess leaves out of its
+// NotAction (iam:*, organizations:*, account:*).
+func powerUserServices() []string { return []string{"iam", "organizations", "account"} }
+
+// powerUserEquivalent reports whether a statement is administrator-level in
+// the way of PowerUserAccess: an Allow of NotAction whose excluded actions
+// all belong to IAM, AWS Organizations and account management (every
+// pattern, expanded over the catalog, names only actions of those
+// services; at least one pattern), so that it grants every action of every
+// other service. On every resource it can do all but manage identities,
+// and IAM changes are one iam:PassRole or sts:AssumeRole away. A NotAction
+// that also excludes another service's actions (s3:*, sts:*) is not
+// equivalent (LW-IAM-04 still fails it); one whose actions cannot all be
+// resolved is not decided here.
+func powerUserEquivalent(c *iampolicy.Catalog, st *iampolicy.Statement) bool {
+	if !st.NotActionSet || len(st.NotActions) == 0 || stmtUnknown(st, "Action") {
+		return false
+	}
+	for _, p := range st.NotActions {
+		svc, _, ok := strings.Cut(p, ":")
+		if !ok || strings.ContainsAny(svc, "*?") {
+			return false // "*", "i*:*": may exclude other services
+		}
+		for _, a := range c.Expand(p) {
+			if !slices.Contains(powerUserServices(), strings.ToLower(a.Service)) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // stmtActionText words what a statement's Action grants, for messages.

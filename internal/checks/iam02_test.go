@@ -39,6 +39,23 @@ func TestIAM02(t *testing.T) {
 				return d
 			}())),
 			want: result.Fail},
+		{name: "NotAction of IAM, Organizations and account on star is PowerUserAccess", want: result.Fail, line: 31,
+			inv: iamSingle(iamWithInline(iamBareRole(), "power", 30, notAction("Power", 31, []string{"iam:*", "organizations:*", "account:*"}, "*"))),
+			msg: []string{`inline policy "power" statement "Power" allows every action except iam:*, organizations:*, and 1 more on *, equivalent to PowerUserAccess`}},
+		{name: "NotAction of IAM alone on star is PowerUserAccess", want: result.Fail,
+			inv: iamSingle(iamWithInline(iamBareRole(), "power", 30, notAction("", 31, []string{"iam:*"}, "*"))), msg: []string{"equivalent to PowerUserAccess"}},
+		{name: "NotAction of some IAM actions on star is PowerUserAccess", want: result.Fail,
+			inv: iamSingle(iamWithInline(iamBareRole(), "power", 30, notAction("", 31, []string{"iam:Create*", "iam:Delete*"}, "*"))), msg: []string{"equivalent to PowerUserAccess"}},
+		{name: "NotAction with no Resource is PowerUserAccess", want: result.Fail,
+			inv: iamSingle(iamWithInline(iamBareRole(), "power", 30, notAction("", 31, []string{"iam:*"}))), msg: []string{"equivalent to PowerUserAccess"}},
+		{name: "NotAction that also excludes another service passes IAM-02", want: result.Pass,
+			inv: iamSingle(iamWithInline(iamBareRole(), "power", 30, notAction("", 31, []string{"iam:*", "sts:*"}, "*")))},
+		{name: "NotAction with a service wildcard passes IAM-02", want: result.Pass,
+			inv: iamSingle(iamWithInline(iamBareRole(), "power", 30, notAction("", 31, []string{"i*:*"}, "*")))},
+		{name: "PowerUser NotAction on one bucket passes IAM-02", want: result.Pass,
+			inv: iamSingle(iamWithInline(iamBareRole(), "power", 30, notAction("", 31, []string{"iam:*"}, "arn:aws:s3:::orders-bucket")))},
+		{name: "PowerUser NotAction cancelled by a deny of everything passes", want: result.Pass,
+			inv: iamSingle(iamWithInline(iamBareRole(), "power", 30, notAction("", 31, []string{"iam:*"}, "*"), iamDeny("", 32, iamActs("*"), "*")))},
 		{name: "customer-managed policy defined elsewhere is unknown", inv: iamSingle(iamElsewhere(iamBasicRole())),
 			want: result.Unknown, line: 40, msg: []string{"customer-managed policy arn:aws:iam::123456789012:policy/shared-platform is defined outside the scanned code"}},
 		{name: "known failure stays failure despite unreadable policy", inv: iamSingle(iamElsewhere(iamWithInline(iamBareRole(), "admin", 30, adminStmt))),
@@ -55,4 +72,9 @@ func TestIAM02(t *testing.T) {
 			},
 			want: result.Unknown, line: 3, msg: []string{"arn:aws:iam::123456789012:role/legacy is defined outside the scanned code"}},
 	})
+}
+
+// notAction is an Allow of every action except actions, on resources.
+func notAction(sid string, line int, actions []string, resources ...string) iampolicy.Statement {
+	return iampolicy.Statement{Sid: sid, Effect: iampolicy.Allow, NotActions: actions, NotActionSet: true, Resources: resources, Loc: iamLoc(line)}
 }

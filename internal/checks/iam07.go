@@ -2,6 +2,7 @@ package checks
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/lambdawarden/lambdawarden/internal/iampolicy"
@@ -31,11 +32,17 @@ func ownLogGroupARN(f *inventory.Function, group string) string {
 	return fmt.Sprintf("arn:%s:logs:%s:%s:log-group:%s:*", inventory.CurrentPartition, iamFnRegion(f), iamFnAccount(f), group)
 }
 
-// logPatternWider reports whether a resource pattern for a log stream action
-// covers more than the log group named group (in one account and region,
-// whichever literal or placeholder they are written as). With known false
-// (the group's name is unknown) only patterns that are wide whatever the
-// name is are reported.
+// logPatternWider reports whether a resource pattern for a log stream
+// action covers log groups beyond the function's own, named group, through a
+// wildcard: `*`, a wildcard in the service or resource type, a wildcard in
+// the log group name (/aws/lambda/*, /aws/lambda/orders*), or the
+// function's own group name in any region or account (a `*` there). A
+// pattern naming another log group without a wildcard in its name
+// (CloudWatchLambdaInsightsExecutionRolePolicy's /aws/lambda-insights,
+// another function's /aws/lambda/billing, in any region or account) is not
+// wider: it is someone else's group, not this check's concern. A literal
+// region or account is taken as the function's own (IaC). With known false
+// (the group's name is unknown) only a wildcard in the name counts.
 func logPatternWider(p, group string, known bool) bool {
 	if iamAllResources(p) {
 		return true
@@ -45,32 +52,75 @@ func logPatternWider(p, group string, known bool) bool {
 	if !ok {
 		return strings.ContainsAny(p, "*?")
 	}
-	if strings.ContainsAny(iamStripVariables(service+":"+region+":"+account), "*?") {
+	if strings.ContainsAny(iamStripVariables(service), "*?") {
 		return true
 	}
 	rest, ok := strings.CutPrefix(res, "log-group:")
 	if !ok {
 		return strings.ContainsAny(res, "*?")
 	}
-	if !known {
-		name, _, _ := strings.Cut(rest, ":")
-		return strings.ContainsAny(name, "*?")
-	}
-	if rest == group {
+	// Log group names hold no ':'; a policy variable names one group per
+	// request.
+	name, _, _ := strings.Cut(iamStripVariables(rest), ":")
+	switch {
+	case strings.ContainsAny(name, "*?"):
+		return true
+	case !known || name != group:
 		return false
 	}
-	// rest is within the group when the group's stream pattern matches it
-	// literally (its wildcards as characters).
-	return !iampolicy.MatchResource(group+":*", rest)
+	return strings.ContainsAny(iamStripVariables(region+":"+account), "*?")
 }
 
-// evalIAM07 fails a role that may write log streams of other log groups.
+// logGroupOfPattern is the log group name a log resource pattern names, and
+// whether it names one (no wildcard in the name).
+func logGroupOfPattern(p string) (string, bool) {
+	_, service, _, _, res, ok := iamARNFields(p)
+	if !ok || !strings.EqualFold(service, "logs") {
+		return "", false
+	}
+	rest, ok := strings.CutPrefix(res, "log-group:")
+	if !ok {
+		return "", false
+	}
+	name, _, _ := strings.Cut(iamStripVariables(rest), ":")
+	return name, name != "" && !strings.ContainsAny(name, "*?")
+}
+
+// logWriteActions are the actions LW-IAM-07 judges.
+func logWriteActions() []string { return []string{"logs:CreateLogStream", "logs:PutLogEvents"} }
+
+// logWritePatterns returns the resource patterns the role's Allow
+// statements grant a log write action on, sorted and unique.
+func logWritePatterns(ps *rolePolicySet) []string {
+	var out []string
+	for _, s := range ps.statements(nil) {
+		if allow, _, _ := stmtEffect(s.St); !allow {
+			continue
+		}
+		if !slices.ContainsFunc(logWriteActions(), func(a string) bool { return stmtCovers(s.St, a) }) {
+			continue
+		}
+		switch {
+		case s.St.NotResourceSet:
+			out = append(out, "every resource except "+iamList(s.St.NotResources, 2))
+		case len(s.St.Resources) == 0:
+			out = append(out, "*")
+		default:
+			out = append(out, s.St.Resources...)
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// evalIAM07 fails a role that may write log streams of log groups beyond
+// the function's own.
 func evalIAM07(env *Env, f *inventory.Function) (Finding, bool) {
 	ps := gatherRolePolicies(env, f)
 	c := iampolicy.DefaultCatalog()
 	groupV := inventory.LogGroupName(f)
 	group, known := groupV.Get()
-	acts := iamCatalogActions(c, "logs:CreateLogStream", "logs:PutLogEvents")
+	acts := iamCatalogActions(c, logWriteActions()...)
 	grants, uncertain := ps.scan(c, grantScan{
 		Granted:    iamListGranted(acts),
 		Candidates: acts,
@@ -86,5 +136,26 @@ func evalIAM07(env *Env, f *inventory.Function) (Finding, bool) {
 			return fmt.Sprintf("log permissions are wider than the function's own log group (%s): %s", own, describeGrants(gs, "grants"))
 		}
 		return "log permissions are wider than any single log group: " + describeGrants(gs, "grants")
-	}, fmt.Sprintf("role %q writes logs only to %s", ps.RoleName, own)), true
+	}, iam07PassMessage(ps, group, own)), true
+}
+
+// iam07PassMessage says what a passing role grants: no log writes at all,
+// writes to its own log group only, or writes to specific log groups.
+func iam07PassMessage(ps *rolePolicySet, group, own string) string {
+	patterns := logWritePatterns(ps)
+	if len(patterns) == 0 {
+		return fmt.Sprintf("role %q grants no log write actions (logs:CreateLogStream, logs:PutLogEvents), so the function cannot write its logs (see LW-LOG-08)", ps.RoleName)
+	}
+	streams := false
+	for _, p := range patterns {
+		name, ok := logGroupOfPattern(p)
+		if !ok || name != group {
+			return fmt.Sprintf("role %q writes logs only to specific log groups: %s", ps.RoleName, iamList(patterns, 3))
+		}
+		streams = streams || !strings.HasSuffix(p, "log-group:"+name)
+	}
+	if !streams {
+		return fmt.Sprintf("role %q grants log writes only on its own log group (%s), though not on its log streams, which logs:PutLogEvents needs (%s; see LW-LOG-08)", ps.RoleName, iamList(patterns, 2), own)
+	}
+	return fmt.Sprintf("role %q writes logs only to its own log group (%s)", ps.RoleName, iamList(patterns, 2))
 }

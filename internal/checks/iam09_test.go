@@ -3,6 +3,7 @@ package checks
 import (
 	"testing"
 
+	"github.com/lambdawarden/lambdawarden/internal/iampolicy"
 	"github.com/lambdawarden/lambdawarden/internal/inventory"
 	"github.com/lambdawarden/lambdawarden/internal/result"
 )
@@ -43,6 +44,53 @@ func TestIAM09(t *testing.T) {
 			iamAllow("", 31, iamActs("iam:PassRole"), "*"), iamDeny("", 32, iamActs("iam:*"), "*"))),
 			want: result.Pass},
 		{name: "customer-managed policy defined elsewhere is unknown", inv: iamSingle(iamElsewhere(iamBasicRole())), want: result.Unknown},
+	})
+}
+
+// TestIAM09Conditions: a PassRole whose conditions keep the role from
+// Lambda (and other code-running services) or tie it to specific resources
+// is not an escalation path; other conditions are not honoured.
+func TestIAM09Conditions(t *testing.T) {
+	cond := func(op, key string, vals ...string) iampolicy.Condition {
+		return iampolicy.Condition{Operator: op, Key: key, Values: vals}
+	}
+	passRole := func(conds ...iampolicy.Condition) *inventory.Inventory {
+		st := iamAllow("Pass", 31, iamActs("iam:PassRole"), "*")
+		st.Conditions = conds
+		return iamSingle(iamWithInline(iamBasicRole(), "pass", 30, st))
+	}
+	dynamoFull := "arn:aws:iam::aws:policy/AmazonDynamoDBFullAccess"
+	runIAMCases(t, checkIAM09(), []iamCase{
+		{name: "AmazonDynamoDBFullAccess alone passes", inv: iamSingle(iamWithAttached(iamBasicRole(), iamARNRef(dynamoFull), 40)), want: result.Pass},
+		{name: "PassRole only to dax passes", inv: passRole(cond("StringLike", "iam:PassedToService", "dax.amazonaws.com", "application-autoscaling.amazonaws.com")), want: result.Pass},
+		{name: "PassRole only to dax with StringEquals passes", inv: passRole(cond("StringEquals", "iam:PassedToService", "dax.amazonaws.com")), want: result.Pass},
+		{name: "PassRole to lambda fails", inv: passRole(cond("StringEquals", "iam:PassedToService", "lambda.amazonaws.com")),
+			want: result.Fail, msg: []string{"iam:PassRole on *"}},
+		{name: "PassRole to lambda in other case fails", inv: passRole(cond("StringEqualsIgnoreCase", "iam:PassedToService", "Lambda.AmazonAWS.com")), want: result.Fail},
+		{name: "PassRole to any service by wildcard fails", inv: passRole(cond("StringLike", "iam:PassedToService", "*.amazonaws.com")), want: result.Fail},
+		{name: "PassRole to ec2 fails", inv: passRole(cond("StringEquals", "iam:PassedToService", "ec2.amazonaws.com")), want: result.Fail},
+		{name: "PassRole except to dax fails", inv: passRole(cond("StringNotEquals", "iam:PassedToService", "dax.amazonaws.com")), want: result.Fail},
+		{name: "PassRole to dax if exists fails", inv: passRole(cond("StringEqualsIfExists", "iam:PassedToService", "dax.amazonaws.com")), want: result.Fail},
+		{name: "PassRole with ForAllValues fails", inv: passRole(cond("ForAllValues:StringEquals", "iam:PassedToService", "dax.amazonaws.com")), want: result.Fail},
+		{name: "conditions that together exclude lambda pass", inv: passRole(
+			cond("StringLike", "iam:PassedToService", "*"), cond("StringEquals", "iam:PassedToService", "dax.amazonaws.com")), want: result.Pass},
+		{name: "PassRole tied to a specific function passes", inv: passRole(cond("ArnEquals", "iam:AssociatedResourceArn",
+			"arn:aws:lambda:<region>:<account>:function:orders")), want: result.Pass},
+		{name: "PassRole tied to every function fails", inv: passRole(cond("ArnLike", "iam:AssociatedResourceArn",
+			"arn:aws:lambda:<region>:<account>:function:*")), want: result.Fail},
+		{name: "tag condition is not honoured", inv: passRole(cond("StringEquals", "aws:ResourceTag/team", "orders")), want: result.Fail},
+		{name: "unresolved condition is not honoured", inv: func() *inventory.Inventory {
+			inv := passRole(cond("StringEquals", "iam:PassedToService", "dax.amazonaws.com"))
+			inv.Roles[0].Inline[0].Document.V.Statements[0].Unknown = []string{"Condition"}
+			return inv
+		}(), want: result.Fail},
+		{name: "limited PassRole beside an unlimited one fails", inv: iamSingle(iamWithInline(iamWithAttached(iamBasicRole(), iamARNRef(dynamoFull), 40),
+			"pass", 30, iamAllow("Open", 31, iamActs("iam:PassRole"), "*"))), want: result.Fail, line: 31},
+		{name: "policy ARN condition on AttachRolePolicy is not honoured", inv: iamSingle(iamWithInline(iamBasicRole(), "attach", 30, func() iampolicy.Statement {
+			st := iamAllow("", 31, iamActs("iam:AttachRolePolicy"), "*")
+			st.Conditions = []iampolicy.Condition{cond("ArnEquals", "iam:PolicyARN", "arn:aws:iam::aws:policy/ReadOnlyAccess")}
+			return st
+		}())), want: result.Fail, msg: []string{"iam:AttachRolePolicy on *"}},
 	})
 }
 

@@ -23,45 +23,32 @@ func checkINV09() *Check {
 }
 
 // layerGraph links functions' layer references, layer versions and layer
-// permissions.
+// permissions, through the index (no scan of the inventory per reference).
 type layerGraph struct {
-	inv *inventory.Inventory
+	x *inventory.Index
 }
 
 // layer resolves a layer reference written in origin to a layer version of
 // the inventory, or nil.
 func (g layerGraph) layer(origin string, r inventory.Ref) *inventory.LayerVersion {
-	for _, l := range g.inv.Layers {
-		if r.ID != "" && l.ID == r.ID && l.Origin == origin {
-			return l
-		}
+	return g.x.Layer(origin, r)
+}
+
+// permissions returns the layer permissions on the layer version that
+// reference r (written in origin) names: those on the inventory's layer
+// version, else those written with the same name or ARN.
+func (g layerGraph) permissions(origin string, r inventory.Ref) []*inventory.LayerPermission {
+	if l := g.layer(origin, r); l != nil {
+		return g.x.LayerPermissionsOf(l)
 	}
 	if r.Name == "" {
 		return nil
 	}
-	for _, l := range g.inv.Layers {
-		if l.ARN != "" && l.ARN == r.Name {
-			return l
-		}
-	}
-	return nil
-}
-
-// sameLayer reports whether a layer permission is on the layer version that
-// reference r (written in origin) names.
-func (g layerGraph) sameLayer(p *inventory.LayerPermission, origin string, r inventory.Ref) bool {
-	pr, ok := p.Layer.Get()
-	if !ok {
-		return false
-	}
-	if l := g.layer(origin, r); l != nil {
-		return g.layer(p.Origin, pr) == l
-	}
-	return r.Name != "" && pr.Name == r.Name
+	return g.x.LayerPermissionsNaming(r.Name)
 }
 
 func evalINV09(env *Env, f *inventory.Function) (Finding, bool) {
-	g := layerGraph{env.Inventory()}
+	g := layerGraph{env.Index}
 	var v verdict
 	layers := f.Layers
 	if layers.IsUnknown() {
@@ -76,10 +63,8 @@ func evalINV09(env *Env, f *inventory.Function) (Finding, bool) {
 			}
 			continue
 		}
-		for _, p := range env.Inventory().LayerPermissions {
-			if g.sameLayer(p, f.Origin, r) {
-				inv09Statement(p, "layer "+r.String(), &v)
-			}
+		for _, p := range g.permissions(f.Origin, r) {
+			inv09Statement(p, "layer "+r.String(), &v)
 		}
 	}
 	return v.finding("no layer version the function uses is shared with everyone"), true
@@ -109,7 +94,7 @@ func inv09Statement(p *inventory.LayerPermission, label string, v *verdict) {
 // defined nor used in the inventory.
 func inv09Unused(env *Env, fams []inventory.Family) []Finding {
 	inv := env.Inventory()
-	g := layerGraph{inv}
+	g := layerGraph{env.Index}
 	used := map[*inventory.LayerVersion]bool{}
 	usedNames := map[string]bool{}
 	for _, f := range inv.Functions {
@@ -130,10 +115,8 @@ func inv09Unused(env *Env, fams []inventory.Family) []Finding {
 			continue
 		}
 		var v verdict
-		for _, p := range inv.LayerPermissions {
-			if pr, ok := p.Layer.Get(); ok && g.layer(p.Origin, pr) == l {
-				inv09Statement(p, "layer "+l.ID, &v)
-			}
+		for _, p := range env.Index.LayerPermissionsOf(l) {
+			inv09Statement(p, "layer "+l.ID, &v)
 		}
 		fd := v.finding("the layer version is not shared with everyone")
 		fd.Resource = layerResource(l.ID, l.Name.Or(""), l.ARN, l.Item)

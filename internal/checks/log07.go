@@ -28,7 +28,7 @@ func evalLOG07(env *Env, f *inventory.Function) (Finding, bool) {
 		return unknownFinding(layers.Loc, "the function's layers cannot be resolved (%s)", whyUnknown(layers)), true
 	}
 	refs, _ := layers.Get()
-	g := layerGraph{env.Inventory()}
+	g := layerGraph{env.Index}
 	unresolved := false
 	for _, lv := range refs {
 		r, ok := lv.Get()

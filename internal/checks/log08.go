@@ -115,6 +115,30 @@ func evalLOG08(env *Env, f *inventory.Function) (Finding, bool) {
 	msg := fmt.Sprintf("role %q grants no logs:PutLogEvents on log group %s, so the function's logs are lost", ps.RoleName, group)
 	if denied {
 		msg = fmt.Sprintf("role %q denies logs:PutLogEvents on log group %s, so the function's logs are lost", ps.RoleName, group)
+	} else if p, ok := groupOnlyGrant(ps, group); ok {
+		msg += fmt.Sprintf(": it grants it on %s, the log group itself, but PutLogEvents writes to log streams and needs %s (log-stream ARNs)",
+			p, ownLogGroupARN(f, group))
 	}
 	return Finding{Status: result.Fail, Location: ps.roleLoc(), Message: msg}, true
+}
+
+// groupOnlyGrant returns a resource pattern of an Allow statement covering
+// logs:PutLogEvents that matches the log group's own ARN
+// (arn:...:log-group:NAME) but none of its streams: the common mistake of
+// leaving out the ":*".
+func groupOnlyGrant(ps *rolePolicySet, group string) (string, bool) {
+	for _, sc := range logProbeScopes(ps) {
+		arn := fmt.Sprintf("arn:%s:logs:%s:%s:log-group:%s", sc[0], sc[1], sc[2], group)
+		for _, s := range ps.statements(nil) {
+			if allow, _, _ := stmtEffect(s.St); !allow || s.St.NotResourceSet || !stmtCovers(s.St, "logs:PutLogEvents") {
+				continue
+			}
+			for _, p := range s.St.Resources {
+				if iampolicy.MatchResource(p, arn) {
+					return p, true
+				}
+			}
+		}
+	}
+	return "", false
 }

@@ -1,6 +1,8 @@
 package checks
 
 import (
+	"fmt"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -8,7 +10,9 @@ import (
 	"github.com/lambdawarden/lambdawarden/internal/result"
 )
 
-// checkNET02 is LW-NET-02: VPC function spans several AZs.
+// checkNET02 is LW-NET-02: VPC function spans several AZs. Zones given as
+// names (eu-west-1a) and as IDs (euw1-az1) are compared only among
+// themselves: one of each, and nothing else, is UNKNOWN.
 func checkNET02() *Check {
 	fams := iacAndLive()
 	return &Check{
@@ -53,7 +57,10 @@ func evalNET02(env *Env, f *inventory.Function) (Finding, bool) {
 	if len(refs) == 1 {
 		return failFinding(loc, "the function is attached to a single subnet, so to one Availability Zone"), true
 	}
-	azs := map[string]bool{}
+	// Subnets may give their zone as a name (eu-west-1a) or an ID
+	// (euw1-az1); which name maps to which ID differs per account, so a name
+	// and an ID prove nothing about being the same zone.
+	names, ids := map[string]bool{}, map[string]bool{}
 	var unresolved []string
 	for _, rv := range refs {
 		r, known := rv.Get()
@@ -61,45 +68,50 @@ func evalNET02(env *Env, f *inventory.Function) (Finding, bool) {
 			unresolved = append(unresolved, "a subnet reference ("+whyUnknown(rv)+")")
 			continue
 		}
-		s := subnetOf(env.Inventory(), f.Origin, r)
+		s := env.Index.Subnet(f.Origin, r)
 		if s == nil {
 			unresolved = append(unresolved, "subnet "+r.String()+" (not in the scanned inventory)")
 			continue
 		}
 		az, known := s.AvailabilityZone.Get()
-		if !known || az == "" {
+		switch {
+		case !known || az == "":
 			unresolved = append(unresolved, "subnet "+r.String()+" (its AZ is "+s.AvailabilityZone.String()+")")
-			continue
+		case isAZID(az):
+			ids[az] = true
+		default:
+			names[az] = true
 		}
-		azs[az] = true
 	}
-	names := make([]string, 0, len(azs))
-	for az := range azs {
-		names = append(names, az)
-	}
-	sort.Strings(names)
+	nameList, idList := sortedSet(names), sortedSet(ids)
 	switch {
-	case len(azs) >= 2:
-		return Finding{Status: result.Pass, Location: loc, Message: "the function's subnets span " + strings.Join(names, ", ")}, true
+	case len(names) >= 2:
+		return Finding{Status: result.Pass, Location: loc, Message: "the function's subnets span " + strings.Join(nameList, ", ")}, true
+	case len(ids) >= 2:
+		return Finding{Status: result.Pass, Location: loc, Message: "the function's subnets span the zones " + strings.Join(idList, ", ")}, true
+	case len(names) == 1 && len(ids) == 1:
+		unresolved = append(unresolved, fmt.Sprintf("whether zone %s and zone ID %s are the same zone (AZ names map to AZ IDs per account)", nameList[0], idList[0]))
+		return unknownFinding(loc, "the Availability Zones cannot be compared: %s", strings.Join(unresolved, ", ")), true
 	case len(unresolved) > 0:
 		return unknownFinding(loc, "the Availability Zone of %s cannot be resolved", strings.Join(unresolved, ", ")), true
 	default:
-		return failFinding(loc, "all the function's subnets are in %s", strings.Join(names, ", ")), true
+		return failFinding(loc, "all the function's subnets are in %s", strings.Join(append(nameList, idList...), ", ")), true
 	}
 }
 
-// subnetOf resolves a subnet reference: by inventory ID in the same origin,
-// else by subnet ID.
-func subnetOf(inv *inventory.Inventory, origin string, r inventory.Ref) *inventory.Subnet {
-	for _, s := range inv.Subnets {
-		if r.ID != "" && s.ID == r.ID && s.Origin == origin {
-			return s
-		}
+// azIDRE is an Availability Zone ID (use1-az1, euw1-az3, usw2-lax1-az1),
+// as opposed to a zone name (us-east-1a).
+var azIDRE = regexp.MustCompile(`^[a-z]{2,5}[0-9]+(-[a-z]+[0-9]+)?-az[0-9]+$`)
+
+// isAZID reports whether az is an Availability Zone ID rather than a name.
+func isAZID(az string) bool { return azIDRE.MatchString(az) }
+
+// sortedSet returns the keys of set, sorted.
+func sortedSet(set map[string]bool) []string {
+	out := make([]string, 0, len(set))
+	for k := range set {
+		out = append(out, k)
 	}
-	for _, s := range inv.Subnets {
-		if r.Name != "" && (s.SubnetID == r.Name || s.ID == r.Name) {
-			return s
-		}
-	}
-	return nil
+	sort.Strings(out)
+	return out
 }

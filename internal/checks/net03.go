@@ -39,7 +39,7 @@ func evalNET03(env *Env, f *inventory.Function) (Finding, bool) {
 			v.unknown(firstLoc(rv.Loc, loc), "a security group reference cannot be resolved (%s)", whyUnknown(rv))
 			continue
 		}
-		g := securityGroupOf(env.Inventory(), f.Origin, r)
+		g := env.Index.SecurityGroup(f.Origin, r)
 		if g == nil {
 			v.unknown(firstLoc(rv.Loc, loc), "security group %s is not in the scanned inventory, so its egress rules are unknown", r.String())
 			continue
@@ -102,20 +102,4 @@ func allRuleEgress(label string, r inventory.EgressRule, g *inventory.SecurityGr
 	case allProto && !cok && r.CIDRs.IsUnknown():
 		v.unknown(loc, "an all-traffic egress rule of %s has destinations that cannot be resolved (%s)", label, whyUnknown(r.CIDRs))
 	}
-}
-
-// securityGroupOf resolves a security group reference: by inventory ID in
-// the same origin, else by group ID.
-func securityGroupOf(inv *inventory.Inventory, origin string, r inventory.Ref) *inventory.SecurityGroup {
-	for _, g := range inv.SecurityGroups {
-		if r.ID != "" && g.ID == r.ID && g.Origin == origin {
-			return g
-		}
-	}
-	for _, g := range inv.SecurityGroups {
-		if r.Name != "" && (g.GroupID == r.Name || g.ID == r.Name) {
-			return g
-		}
-	}
-	return nil
 }

@@ -25,11 +25,17 @@ func TestNET02(t *testing.T) {
 	a2 := oSubnet("aws_subnet.a2", oK("us-east-1a", 91))
 	u := oSubnet("aws_subnet.u", oU[string](91))
 	two := []inventory.Value[inventory.Ref]{oRefID("aws_subnet.a"), oRefID("aws_subnet.b")}
+	id1 := oSubnet("aws_subnet.i1", oK("euw1-az1", 91))
+	id1b := oSubnet("aws_subnet.i1b", oK("euw1-az1", 91))
+	id2 := oSubnet("aws_subnet.i2", oK("euw1-az2", 91))
+	a.AvailabilityZone = oK("eu-west-1a", 91)
+	b.AvailabilityZone = oK("eu-west-1b", 91)
+	a2.AvailabilityZone = oK("eu-west-1a", 91)
 	oRun(t, checkNET02(), []oCase{
 		{name: "not in a vpc", inv: oInv(oFn()), want: ""},
-		{name: "two zones", inv: oInv(oFn(oVPC(two, nil)), a, b), want: result.Pass, msg: "us-east-1a, us-east-1b"},
+		{name: "two zones", inv: oInv(oFn(oVPC(two, nil)), a, b), want: result.Pass, msg: "eu-west-1a, eu-west-1b"},
 		{name: "one zone", inv: oInv(oFn(oVPC([]inventory.Value[inventory.Ref]{oRefID("aws_subnet.a"), oRefID("aws_subnet.a2")}, nil)), a, a2),
-			want: result.Fail, line: 16, msg: "all the function's subnets are in us-east-1a"},
+			want: result.Fail, line: 16, msg: "all the function's subnets are in eu-west-1a"},
 		{name: "single subnet", inv: oInv(oFn(oVPC([]inventory.Value[inventory.Ref]{oRefID("aws_subnet.a")}, nil)), a), want: result.Fail},
 		{name: "subnet by id", inv: oInv(oFn(oVPC([]inventory.Value[inventory.Ref]{oK(inventory.Ref{Name: "subnet-1"}, 16), oRefID("aws_subnet.b")}, nil)),
 			&inventory.Subnet{Item: oItem("aws_subnet.one", 90), SubnetID: "subnet-1", AvailabilityZone: oK("us-east-1c", 91)}, b), want: result.Pass},
@@ -37,7 +43,24 @@ func TestNET02(t *testing.T) {
 		{name: "subnet not in inventory", inv: oInv(oFn(oVPC([]inventory.Value[inventory.Ref]{oRefID("aws_subnet.a"), oK(inventory.Ref{Name: "subnet-9"}, 16)}, nil)), a),
 			want: result.Unknown, msg: "subnet-9"},
 		{name: "unresolved vpc", inv: oInv(oFn(func(f *inventory.Function) { f.VPC = oU[inventory.VPCConfig](15) })), want: result.Unknown, line: 15},
+		// AZ names and AZ IDs cannot be compared with each other.
+		{name: "name and id are not comparable", inv: oInv(oFn(oVPC(refs("aws_subnet.a", "aws_subnet.i1"), nil)), a, id1),
+			want: result.Unknown, msg: "eu-west-1a", also: []string{"euw1-az1", "same zone"}},
+		{name: "two ids", inv: oInv(oFn(oVPC(refs("aws_subnet.i1", "aws_subnet.i2"), nil)), id1, id2), want: result.Pass, msg: "euw1-az1, euw1-az2"},
+		{name: "one id twice", inv: oInv(oFn(oVPC(refs("aws_subnet.i1", "aws_subnet.i1b"), nil)), id1, id1b), want: result.Fail, msg: "euw1-az1"},
+		{name: "two names and an id", inv: oInv(oFn(oVPC(refs("aws_subnet.a", "aws_subnet.b", "aws_subnet.i1"), nil)), a, b, id1), want: result.Pass},
+		{name: "two ids and a name", inv: oInv(oFn(oVPC(refs("aws_subnet.a", "aws_subnet.i1", "aws_subnet.i2"), nil)), a, id1, id2), want: result.Pass},
+		{name: "local zone id", inv: oInv(oFn(oVPC(refs("aws_subnet.a", "aws_subnet.lz"), nil)), a,
+			oSubnet("aws_subnet.lz", oK("usw2-lax1-az1", 91))), want: result.Unknown},
 	})
+}
+
+func refs(ids ...string) []inventory.Value[inventory.Ref] {
+	var out []inventory.Value[inventory.Ref]
+	for _, id := range ids {
+		out = append(out, oRefID(id))
+	}
+	return out
 }
 
 func oSG(id string, src inventory.SourceKind, egress inventory.Value[[]inventory.EgressRule]) *inventory.SecurityGroup {

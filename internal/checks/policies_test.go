@@ -395,7 +395,13 @@ func TestPoliciesLogPatternWider(t *testing.T) {
 		{"arn:aws:logs:<region>:<account>:log-group:/aws/lambda/orders*", true, true},
 		{"arn:aws:logs:<region>:<account>:log-group:*", true, true},
 		{"arn:aws:logs:<region>:<account>:*", true, true},
-		{"arn:aws:logs:<region>:<account>:log-group:/aws/lambda/other:*", true, true},
+		{"arn:aws:logs:<region>:<account>:log-group:/aws/lambda/other:*", true, false},
+		{"arn:aws:logs:*:*:log-group:/aws/lambda/other:*", true, false},
+		{"arn:aws:logs:*:*:log-group:/aws/lambda-insights:*", true, false},
+		{"arn:aws:logs:*:*:log-group:/aws/lambda-insights:*", false, false},
+		{"arn:aws:logs:<region>:<account>:log-group:/aws/lambda/${aws:username}:*", true, false},
+		{"arn:aws:*:<region>:<account>:log-group:/aws/lambda/orders:*", true, true},
+		{"arn:aws:logs:<region>:<account>:log-group:/aws/lambda/order?:*", true, true},
 		{"arn:aws:logs:<region>:<account>:log-group:/aws/lambda/x:*", false, false},
 		{"arn:aws:logs:<region>:<account>:log-group:/aws/lambda/*", false, true},
 	}
@@ -455,8 +461,9 @@ func TestPoliciesFixtures(t *testing.T) {
 		{"everything.json", "orders", map[string]result.Status{
 			"LW-IAM-02": F, "LW-IAM-04": F, "LW-IAM-05": F, "LW-IAM-06": F, "LW-IAM-07": F,
 			"LW-IAM-08": F, "LW-IAM-09": F, "LW-LOG-08": P, "LW-NET-01": P}},
+		// NotAction iam:*, organizations:* on *: PowerUserAccess by hand.
 		{"all-but-iam.json", "orders", map[string]result.Status{
-			"LW-IAM-02": P, "LW-IAM-04": F, "LW-IAM-05": F, "LW-IAM-06": F, "LW-IAM-07": F,
+			"LW-IAM-02": F, "LW-IAM-04": F, "LW-IAM-05": F, "LW-IAM-06": F, "LW-IAM-07": F,
 			"LW-IAM-08": P, "LW-IAM-09": F, "LW-LOG-08": P, "LW-NET-01": P}},
 	}
 	for _, tc := range cases {

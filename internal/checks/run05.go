@@ -31,7 +31,7 @@ func evalRUN05(env *Env, f *inventory.Function) (Finding, bool) {
 	case !ok || r.IsZero():
 		return failFinding(f.Loc, "no code signing config: unsigned code can be deployed"), true
 	}
-	c := codeSigningConfig(env.Inventory(), f.Origin, r)
+	c := env.Index.CodeSigningConfig(f.Origin, r)
 	if c == nil {
 		return unknownFinding(ref.Loc, "code signing config %s is not in the scanned inventory, so its policy is unknown", r.String()), true
 	}
@@ -46,23 +46,4 @@ func evalRUN05(env *Env, f *inventory.Function) (Finding, bool) {
 		return failFinding(loc, "code signing config %s has policy %s: unsigned code still deploys", c.ID, policy), true
 	}
 	return Finding{Status: result.Pass, Location: loc, Message: "code signing config " + c.ID + " enforces signatures"}, true
-}
-
-// codeSigningConfig resolves a reference to a code signing config of the
-// inventory: by ID in the same origin, else by ARN.
-func codeSigningConfig(inv *inventory.Inventory, origin string, r inventory.Ref) *inventory.CodeSigningConfig {
-	for _, c := range inv.CodeSigningConfigs {
-		if r.ID != "" && c.ID == r.ID && c.Origin == origin {
-			return c
-		}
-	}
-	if r.Name == "" {
-		return nil
-	}
-	for _, c := range inv.CodeSigningConfigs {
-		if c.ARN == r.Name || (c.ID == r.Name && strings.HasPrefix(r.Name, "arn:")) {
-			return c
-		}
-	}
-	return nil
 }

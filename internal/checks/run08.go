@@ -138,7 +138,7 @@ func evalRUN08(env *Env, f *inventory.Function) (Finding, bool) {
 	}
 	own := functionAccount(f)
 	aws := awsLayerAccounts()
-	g := layerGraph{env.Inventory()}
+	g := layerGraph{env.Index}
 	var v verdict
 	for _, lv := range refs {
 		r, ok := lv.Get()

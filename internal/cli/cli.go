@@ -54,6 +54,7 @@ func commands() []func(*App) *cobra.Command {
 	return []func(*App) *cobra.Command{
 		newLiveScanCommand, newInventoryCommand,
 		newPolicyCommand,
+		newEvidenceCommand,
 		newChecksCommand,
 		newVersionCommand,
 	}

@@ -79,7 +79,15 @@ func TestScanExitCodes(t *testing.T) {
 		{"missing PATH", []string{"scan", fake + "clean", fake + "nope"}, ExitError, "testdata/fake/nope: cannot read: no such file or directory", ""},
 		{"config fail_on from the first PATH", []string{"scan", fake + "config"}, ExitOK, "1 failed", ""},
 		{"flag wins over config", []string{"scan", "--fail-on", "low", fake + "config"}, ExitFindings, "", ""},
-		{"config waiver", []string{"scan", "--config", fake + "waivers.yaml", fake + "lowfail"}, ExitOK, "waived: bounded by the queue (config)", ""},
+		{"config waiver, named by file and line", []string{"scan", "--config", fake + "waivers.yaml", fake + "lowfail"}, ExitOK, "waived: bounded by the queue (" + fake + "waivers.yaml:2)", ""},
+		{"config waiver with a typo in its check", []string{"scan", "--config", fake + "waivertypo.yaml", fake + "lowfail"}, ExitError, "",
+			fake + `waivertypo.yaml:6: waivers[1]: check "LW-T-1" matches no check in the catalog (did you mean LW-T-01?)`},
+		{"unused waiver is a warning", []string{"scan", "--config", fake + "unusedwaiver.yaml", fake + "lowfail"}, ExitOK, "1 waived",
+			`level=WARN msg="waiver matched no failing result; remove it if the finding is fixed" waiver="` + fake + `unusedwaiver.yaml:5: LW-T-02 on orders-*"`},
+		{"UNKNOWN does not fail by default", []string{"scan", fake + "unknown"}, ExitOK, "1 unknown", ""},
+		{"--fail-on-unknown", []string{"scan", "--fail-on-unknown", fake + "unknown"}, ExitFindings, "1 unknown", ""},
+		{"--fail-on-unknown below --fail-on", []string{"scan", "--fail-on-unknown", "--fail-on", "critical", fake + "unknown"}, ExitOK, "1 unknown", ""},
+		{"--fail-on-unknown with --fail-on none", []string{"scan", "--fail-on-unknown", "--fail-on", "none", fake + "unknown"}, ExitOK, "1 unknown", ""},
 		{"json report on stdout, error note on stderr", []string{"scan", "--format", "json", fake + "broken"}, ExitError, `"schema_version": 1`, "1 input could not be read"},
 		{"quiet", []string{"scan", "-q", "--format", "json", fake + "broken"}, ExitError, `"errors"`, ""},
 
@@ -114,6 +122,19 @@ func TestScanExitCodes(t *testing.T) {
 				t.Errorf("a usage error wrote a report:\n%s", r.stdout)
 			}
 		})
+	}
+}
+
+// TestUnusedWaiverOfSkippedCheck checks that a waiver of a check that did
+// not run is not reported as unused.
+func TestUnusedWaiverOfSkippedCheck(t *testing.T) {
+	r := runCLI(t, "scan", "--config", fake+"unusedwaiver.yaml", "--checks", "LW-T-01", fake+"lowfail")
+	if r.code != ExitOK || r.stderr != "" {
+		t.Errorf("exit %d, stderr %q; want 0 and nothing on stderr", r.code, r.stderr)
+	}
+	r = runCLI(t, "scan", "-q", "--config", fake+"unusedwaiver.yaml", fake+"lowfail")
+	if r.code != ExitOK || r.stderr != "" {
+		t.Errorf("--quiet: exit %d, stderr %q; want 0 and nothing on stderr", r.code, r.stderr)
 	}
 }
 
@@ -219,7 +240,7 @@ func TestVersion(t *testing.T) {
 
 func TestHelp(t *testing.T) {
 	r := runCLI(t, "scan", "--help")
-	for _, flag := range []string{"--format", "--output", "--fail-on", "--checks", "--skip-checks", "--min-severity",
+	for _, flag := range []string{"--format", "--output", "--fail-on", "--fail-on-unknown", "--checks", "--skip-checks", "--min-severity",
 		"--config", "--all", "--quiet", "--no-color", "--no-progress", "--timestamps", "--var-file", "--var", "--cfn-param", "--stage"} {
 		if !strings.Contains(r.stdout, flag+" ") {
 			t.Errorf("scan --help does not list %s", flag)

@@ -198,3 +198,36 @@ func randomText(n int) string {
 	}
 	return b.String()
 }
+
+func TestZipEntryCount(t *testing.T) {
+	cases := []struct {
+		name    string
+		entries int
+	}{
+		{"empty", 0},
+		{"small", 3},
+		// More than 65,535 entries: the count is in the zip64 record.
+		{"zip64", 70_000},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var buf bytes.Buffer
+			zw := zip.NewWriter(&buf)
+			for i := range tc.entries {
+				if _, err := zw.CreateHeader(&zip.FileHeader{Name: fmt.Sprint(i), Method: zip.Store}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := zw.Close(); err != nil {
+				t.Fatal(err)
+			}
+			n, err := zipEntryCount(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+			if err != nil || n != uint64(tc.entries) {
+				t.Errorf("zipEntryCount = %d, %v; want %d", n, err, tc.entries)
+			}
+		})
+	}
+	if _, err := zipEntryCount(bytes.NewReader([]byte("short")), 5); err == nil {
+		t.Error("no error for a file too short to be a zip")
+	}
+}

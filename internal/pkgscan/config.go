@@ -8,7 +8,8 @@ import (
 
 // Config holds the limits and knobs of a package scan. Every limit is a field
 // so callers (and tests) can tune it; DefaultConfig fits real Lambda packages
-// (AWS allows 250 MB unzipped) with room to spare.
+// (AWS allows 250 MB unzipped) with room to spare, and a zero field means its
+// default (so Config{} is DefaultConfig).
 type Config struct {
 	// MaxTotalBytes is the most uncompressed data read from one package,
 	// nested archives included. A zip whose entries claim more is refused

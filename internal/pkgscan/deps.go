@@ -51,8 +51,8 @@ type depPlugin struct {
 	keep func(*extractor.Package) bool
 }
 
-// newPlugins builds the plugin list. maxArchive bounds what the Java archive
-// extractor opens inside a jar (it reads nested jars itself).
+// newPlugins builds the plugin list. The Java archive extractor reads the
+// jars inside a jar itself, within cfg's depth and nested-archive limits.
 func newPlugins(cfg Config) ([]*depPlugin, error) {
 	none := &cpb.PluginConfig{}
 	no := false

@@ -25,8 +25,8 @@ const (
 	RuleSymlinkEscape = "symlink-outside"   // symlink pointing outside the package
 )
 
-// Reserved rule of Package.Secrets: the file was not scanned for secrets
-// (too large); LW-SEC-05 is UNKNOWN for it. The checks package spells the
+// RuleNotScanned is the reserved rule of a Package.Secrets entry: the file
+// was not scanned for secrets (too large); LW-SEC-05 is UNKNOWN for it. The checks package spells the
 // same value.
 const RuleNotScanned = "lambdawarden:not-scanned"
 

@@ -518,19 +518,19 @@ func (s *scanner) open(m *member) (io.ReadCloser, error) {
 	return &meter{rc: rc, s: s, limit: limit, name: m.name}, nil
 }
 
-// readAll reads a member whole, up to max bytes.
-func (s *scanner) readAll(m *member, max int64) ([]byte, error) {
+// readAll reads a member whole, up to limit bytes.
+func (s *scanner) readAll(m *member, limit int64) ([]byte, error) {
 	rc, err := s.open(m)
 	if err != nil {
 		return nil, err
 	}
 	defer rc.Close()
-	b, err := io.ReadAll(io.LimitReader(rc, max+1))
+	b, err := io.ReadAll(io.LimitReader(rc, limit+1))
 	if err != nil {
 		return nil, err
 	}
-	if int64(len(b)) > max {
-		return nil, fmt.Errorf("larger than %s", human(max))
+	if int64(len(b)) > limit {
+		return nil, &tooLargeError{limit}
 	}
 	return b, nil
 }
@@ -640,11 +640,12 @@ func (w *worker) member(m *member) {
 	partial := n == cap(w.head) // more may follow
 
 	if len(plugins) > 0 || nj.content == contentPrivateKey || nj.content == contentRegistry || nj.content == contentAWS {
-		max := s.cfg.MaxManifestBytes
+		limit := s.cfg.MaxManifestBytes
 		if len(plugins) == 0 {
-			max = min(max, s.cfg.MaxScanFileBytes)
+			limit = min(limit, s.cfg.MaxScanFileBytes)
 		}
-		whole, err := w.readRest(rc, head, partial, max)
+		whole, err := w.readRest(rc, head, partial, limit)
+		defer w.shrink()
 		var big *tooLargeError
 		switch {
 		case errors.As(err, &big) && len(plugins) > 0:
@@ -673,7 +674,6 @@ func (w *worker) member(m *member) {
 		}
 		w.text.quiet = quiet(m, lower, head)
 		w.record(m, nj, w.text.scanBytes(whole))
-		w.shrink()
 		return
 	}
 	if binary {
@@ -707,16 +707,15 @@ func ruleOf(c contentRule) string {
 	return RuleRegistryToken
 }
 
-// readRest reads the rest of a member after head, up to max bytes in all,
-// into the worker's reusable buffer.
-func (w *worker) readRest(r io.Reader, head []byte, partial bool, max int64) ([]byte, error) {
+// readRest reads the rest of a member after head, up to limit bytes in
+// all, into the worker's reusable buffer.
+func (w *worker) readRest(r io.Reader, head []byte, partial bool, limit int64) ([]byte, error) {
 	buf := append(w.whole[:0], head...)
 	if partial {
 		for {
-			if int64(len(buf)) > max {
+			if int64(len(buf)) > limit {
 				w.whole = buf[:0]
-				w.shrink()
-				return nil, &tooLargeError{max}
+				return nil, &tooLargeError{limit}
 			}
 			if len(buf) == cap(buf) {
 				buf = append(buf, 0)[:len(buf)]

@@ -12,6 +12,27 @@
 //
 // Result paths: findings name files inside a package by their
 // package-relative path; inside nested archives with "!" ("lib/a.jar!x.xml").
+//
+// Decisions worth knowing:
+//   - Zip entries whose names leave the package (../, absolute paths, drive
+//     letters) and symbolic links pointing outside it (zip entries with the
+//     symlink mode, links in folders) are LW-RUN-03 findings
+//     (RulePathTraversal, RuleSymlinkEscape), not errors: the package was
+//     read. Links are never followed; names are never used to open
+//     anything (nothing is written to disk), and folders are read through
+//     an os.Root.
+//   - A limit that is hit (a zip bomb) is an error naming the file, the
+//     limit and its Config field, and stops that package only; the checks
+//     then say UNKNOWN for it. Other inputs are read as usual.
+//   - Dotenv templates (.env.example, .env.sample, .env.template, .env.dist,
+//     .envrc.example) are not junk: they are committed on purpose.
+//   - Vendored code (node_modules, site-packages, vendor, pip-installed
+//     packages found through their *.dist-info/RECORD, and everything inside
+//     jars and nested archives) legitimately ships tests and editor files:
+//     only junk that can hold credentials is reported there, and only
+//     high-confidence secret rules count (as in minified and lock files).
+//   - Folders named like tests (tests/, __tests__/, ...), version control
+//     and IDE folders are reported once each, with their file count.
 package pkgscan
 
 import (
