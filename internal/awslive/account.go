@@ -59,7 +59,7 @@ func (c *Collector) collectAccount(ctx context.Context, base aws.Config, t targe
 	}
 
 	a.iam = newIAMRun(a)
-	go a.iam.collectDetails(ctx)
+	a.iam.start(ctx)
 
 	runs := make([]*regionRun, len(regions))
 	var wg sync.WaitGroup
@@ -75,7 +75,7 @@ func (c *Collector) collectAccount(ctx context.Context, base aws.Config, t targe
 		}()
 	}
 	wg.Wait()
-	a.iam.wait()
+	a.iam.finish(ctx)
 
 	for _, r := range regions {
 		inv.Sources = append(inv.Sources, inventory.Source{Kind: inventory.LiveAWS, Path: a.account + "/" + r})

@@ -3,6 +3,8 @@ package awslive_test
 import (
 	"context"
 	"fmt"
+	"os"
+	"strconv"
 	"testing"
 	"time"
 
@@ -23,10 +25,17 @@ type benchCase struct {
 }
 
 const (
-	benchFunctions   = 10000
 	benchLatency     = 20 * time.Millisecond
 	benchConcurrency = 64
 )
+
+// benchFunctions is 10,000, or LW_BENCH_FUNCTIONS for a quicker look.
+var benchFunctions = func() int {
+	if n, err := strconv.Atoi(os.Getenv("LW_BENCH_FUNCTIONS")); err == nil && n > 0 {
+		return n
+	}
+	return 10000
+}()
 
 var benchRegions = []string{"us-east-1", "us-west-2", "eu-west-1", "ap-southeast-2"}
 

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -23,8 +24,10 @@ import (
 // falling back to per-role calls for the execution roles when that is
 // denied; then, per execution role, IAM last-accessed data.
 type iamRun struct {
-	a      *acctRun
-	client *iam.Client
+	a       *acctRun
+	client  *iam.Client   // listings (not limited: one page at a time)
+	clients []*iam.Client // per-role calls, each with its own adaptive retry
+	next    atomic.Uint64
 
 	detailsDone chan struct{}
 	detailsWhy  string // why GetAccountAuthorizationDetails failed, "" if it worked
@@ -33,9 +36,10 @@ type iamRun struct {
 
 	mu      sync.Mutex
 	wanted  map[string]*roleData
+	order   []*roleData
 	fetched map[string]*policyFetch // managed policy ARN -> document
+	queue   chan *roleData          // roles waiting for last-accessed data
 	wg      sync.WaitGroup
-	workers chan struct{}
 }
 
 // roleData is what was read about one execution role.
@@ -58,10 +62,38 @@ type policyFetch struct {
 }
 
 func newIAMRun(a *acctRun) *iamRun {
-	return &iamRun{
-		a: a, client: iam.NewFromConfig(a.clientConfig(a.global, "us-east-1")),
+	r := &iamRun{
+		a: a, client: iam.NewFromConfig(a.clientConfig(nil, "us-east-1")),
 		detailsDone: make(chan struct{}), roles: map[string]iamtypes.RoleDetail{}, policies: map[string]iamtypes.ManagedPolicyDetail{},
-		wanted: map[string]*roleData{}, fetched: map[string]*policyFetch{}, workers: make(chan struct{}, a.c.cfg.Concurrency),
+		wanted: map[string]*roleData{}, fetched: map[string]*policyFetch{}, queue: make(chan *roleData, 1<<17),
+	}
+	for i := 0; i < clientPool(a.c.cfg.Concurrency); i++ {
+		r.clients = append(r.clients, iam.NewFromConfig(a.clientConfig(a.global, "us-east-1")))
+	}
+	return r
+}
+
+// clientPool is how many clients of a service share n calls in flight: the
+// SDK's adaptive retry limits each client's rate on its own, so a few
+// clients keep a throttled scan moving while each still backs off.
+func clientPool(n int) int { return max(1, n/4) }
+
+// pooled returns the next client of the pool.
+func (r *iamRun) pooled() *iam.Client { return r.clients[r.next.Add(1)%uint64(len(r.clients))] }
+
+// start reads the account's roles and policies and serves the role queue.
+func (r *iamRun) start(ctx context.Context) {
+	go r.collectDetails(ctx)
+	for i := 0; i < r.a.c.cfg.Concurrency; i++ {
+		r.wg.Add(1)
+		go func() {
+			defer r.wg.Done()
+			for rd := range r.queue {
+				if !r.a.c.cfg.NoLastAccessed {
+					r.lastAccessed(ctx, rd)
+				}
+			}
+		}()
 	}
 }
 
@@ -87,32 +119,33 @@ func (r *iamRun) collectDetails(ctx context.Context) {
 }
 
 // want schedules reading an execution role (once per ARN).
-func (r *iamRun) want(ctx context.Context, roleARN string) {
+func (r *iamRun) want(roleARN string) {
 	r.mu.Lock()
+	defer r.mu.Unlock()
 	if _, ok := r.wanted[roleARN]; ok {
-		r.mu.Unlock()
 		return
 	}
 	rd := &roleData{arn: roleARN}
 	r.wanted[roleARN] = rd
-	r.mu.Unlock()
-	r.wg.Add(1)
-	go func() {
-		defer r.wg.Done()
-		if acquire(ctx, r.workers) != nil {
-			return
-		}
-		defer func() { <-r.workers }()
-		if !r.a.c.cfg.NoLastAccessed {
-			r.lastAccessed(ctx, rd)
-		}
-		select {
-		case <-r.detailsDone:
-		case <-ctx.Done():
-			return
-		}
+	r.order = append(r.order, rd)
+	r.queue <- rd
+}
+
+// finish waits for the last-accessed data and the account-wide details,
+// then resolves every wanted role: from the details, or with per-role calls
+// when those were denied; and reads the managed policies not known yet.
+func (r *iamRun) finish(ctx context.Context) {
+	close(r.queue)
+	r.wg.Wait()
+	select {
+	case <-r.detailsDone:
+	case <-ctx.Done():
+		return
+	}
+	parallel(ctx, r.a.c.cfg.Concurrency, len(r.order), func(i int) {
+		rd := r.order[i]
 		if r.detailsWhy == "" {
-			if d, ok := r.roles[roleARN]; ok {
+			if d, ok := r.roles[rd.arn]; ok {
 				rd.detail = &d
 			} else {
 				rd.why = "iam:GetAccountAuthorizationDetails: role not found"
@@ -120,30 +153,58 @@ func (r *iamRun) want(ctx context.Context, roleARN string) {
 		} else {
 			r.readRole(ctx, rd)
 		}
-		if rd.detail != nil {
-			for _, at := range rd.detail.AttachedManagedPolicies {
-				arn := aws.ToString(at.PolicyArn)
-				if iampolicy.IsAWSManagedARN(arn) {
-					if _, ok := iampolicy.AWSManaged(arn); ok {
-						continue
-					}
-				} else if _, ok := r.policies[arn]; ok {
+	})
+	var missing []string
+	seen := map[string]bool{}
+	for _, rd := range r.order {
+		if rd.detail == nil {
+			continue
+		}
+		for _, at := range rd.detail.AttachedManagedPolicies {
+			arn := aws.ToString(at.PolicyArn)
+			if seen[arn] {
+				continue
+			}
+			seen[arn] = true
+			if iampolicy.IsAWSManagedARN(arn) {
+				if _, ok := iampolicy.AWSManaged(arn); ok {
 					continue
 				}
-				r.policy(ctx, arn)
+			} else if _, ok := r.policies[arn]; ok {
+				continue
 			}
+			missing = append(missing, arn)
 		}
-	}()
+	}
+	parallel(ctx, r.a.c.cfg.Concurrency, len(missing), func(i int) { r.policy(ctx, missing[i]) })
 }
 
-func (r *iamRun) wait() { r.wg.Wait() }
+// parallel calls fn(0..n-1) on at most workers goroutines.
+func parallel(ctx context.Context, workers, n int, fn func(int)) {
+	var wg sync.WaitGroup
+	next := atomic.Int64{}
+	for w := 0; w < min(workers, n); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for ctx.Err() == nil {
+				i := int(next.Add(1) - 1)
+				if i >= n {
+					return
+				}
+				fn(i)
+			}
+		}()
+	}
+	wg.Wait()
+}
 
 // readRole reads one role with per-role calls (when the account-wide call
 // is denied).
 func (r *iamRun) readRole(ctx context.Context, rd *roleData) {
 	scope := r.a.scope("")
 	name := rd.arn[strings.LastIndexByte(rd.arn, '/')+1:]
-	got, err := r.client.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String(name)})
+	got, err := r.pooled().GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String(name)})
 	if err != nil {
 		rd.why = r.a.errs.add(scope, "iam:GetRole", err)
 		return
@@ -152,7 +213,7 @@ func (r *iamRun) readRole(ctx context.Context, rd *roleData) {
 		Arn: got.Role.Arn, RoleName: got.Role.RoleName, Path: got.Role.Path,
 		AssumeRolePolicyDocument: got.Role.AssumeRolePolicyDocument, PermissionsBoundary: got.Role.PermissionsBoundary,
 	}
-	names := iam.NewListRolePoliciesPaginator(r.client, &iam.ListRolePoliciesInput{RoleName: aws.String(name)})
+	names := iam.NewListRolePoliciesPaginator(r.pooled(), &iam.ListRolePoliciesInput{RoleName: aws.String(name)})
 	for names.HasMorePages() {
 		page, err := names.NextPage(ctx)
 		if err != nil {
@@ -160,7 +221,7 @@ func (r *iamRun) readRole(ctx context.Context, rd *roleData) {
 			break
 		}
 		for _, pn := range page.PolicyNames {
-			doc, err := r.client.GetRolePolicy(ctx, &iam.GetRolePolicyInput{RoleName: aws.String(name), PolicyName: aws.String(pn)})
+			doc, err := r.pooled().GetRolePolicy(ctx, &iam.GetRolePolicyInput{RoleName: aws.String(name), PolicyName: aws.String(pn)})
 			var text *string
 			if err != nil {
 				why := r.a.errs.add(scope, "iam:GetRolePolicy", err)
@@ -171,7 +232,7 @@ func (r *iamRun) readRole(ctx context.Context, rd *roleData) {
 			d.RolePolicyList = append(d.RolePolicyList, iamtypes.PolicyDetail{PolicyName: aws.String(pn), PolicyDocument: text})
 		}
 	}
-	att := iam.NewListAttachedRolePoliciesPaginator(r.client, &iam.ListAttachedRolePoliciesInput{RoleName: aws.String(name)})
+	att := iam.NewListAttachedRolePoliciesPaginator(r.pooled(), &iam.ListAttachedRolePoliciesInput{RoleName: aws.String(name)})
 	for att.HasMorePages() {
 		page, err := att.NextPage(ctx)
 		if err != nil {
@@ -194,13 +255,13 @@ func (r *iamRun) policy(ctx context.Context, arn string) *policyFetch {
 	r.mu.Unlock()
 	f.once.Do(func() {
 		scope := r.a.scope("")
-		p, err := r.client.GetPolicy(ctx, &iam.GetPolicyInput{PolicyArn: aws.String(arn)})
+		p, err := r.pooled().GetPolicy(ctx, &iam.GetPolicyInput{PolicyArn: aws.String(arn)})
 		if err != nil {
 			f.why = r.a.errs.add(scope, "iam:GetPolicy", err)
 			return
 		}
 		f.name = aws.ToString(p.Policy.PolicyName)
-		v, err := r.client.GetPolicyVersion(ctx, &iam.GetPolicyVersionInput{PolicyArn: aws.String(arn), VersionId: p.Policy.DefaultVersionId})
+		v, err := r.pooled().GetPolicyVersion(ctx, &iam.GetPolicyVersionInput{PolicyArn: aws.String(arn), VersionId: p.Policy.DefaultVersionId})
 		if err != nil {
 			f.why = r.a.errs.add(scope, "iam:GetPolicyVersion", err)
 			return
@@ -214,7 +275,7 @@ func (r *iamRun) policy(ctx context.Context, arn string) *policyFetch {
 // a job and polls it until it completes.
 func (r *iamRun) lastAccessed(ctx context.Context, rd *roleData) {
 	scope := r.a.scope("")
-	gen, err := r.client.GenerateServiceLastAccessedDetails(ctx, &iam.GenerateServiceLastAccessedDetailsInput{Arn: aws.String(rd.arn)})
+	gen, err := r.pooled().GenerateServiceLastAccessedDetails(ctx, &iam.GenerateServiceLastAccessedDetailsInput{Arn: aws.String(rd.arn)})
 	if err != nil {
 		rd.lastWhy = r.a.errs.add(scope, "iam:GenerateServiceLastAccessedDetails", err)
 		return
@@ -224,7 +285,7 @@ func (r *iamRun) lastAccessed(ctx context.Context, rd *roleData) {
 	var rows []inventory.ServiceAccess
 	var marker *string
 	for {
-		out, err := r.client.GetServiceLastAccessedDetails(ctx, &iam.GetServiceLastAccessedDetailsInput{JobId: gen.JobId, Marker: marker})
+		out, err := r.pooled().GetServiceLastAccessedDetails(ctx, &iam.GetServiceLastAccessedDetailsInput{JobId: gen.JobId, Marker: marker})
 		if err != nil {
 			rd.lastWhy = r.a.errs.add(scope, "iam:GetServiceLastAccessedDetails", err)
 			return

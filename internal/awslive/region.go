@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -25,11 +26,14 @@ import (
 
 // regionRun is the collection of one account's region.
 type regionRun struct {
-	a      *acctRun
-	region string
-	lim    *limits
-	cfg    aws.Config
-	lambda *lambda.Client
+	a       *acctRun
+	region  string
+	lim     *limits
+	cfg     aws.Config // limited: the per-function and one-off calls
+	listCfg aws.Config // not limited: paginated listings, one page at a time each
+	lambda  *lambda.Client
+	lambdas []*lambda.Client // per-function calls, each with its own adaptive retry
+	next    atomic.Uint64
 
 	mu  sync.Mutex
 	fns []*fnData
@@ -79,13 +83,21 @@ type fnData struct {
 func newRegionRun(a *acctRun, region string) *regionRun {
 	lim := newLimits(a.sem, a.c.cfg.RegionConcurrency)
 	cfg := a.clientConfig(lim, region)
-	return &regionRun{
-		a: a, region: region, lim: lim, cfg: cfg, lambda: lambda.NewFromConfig(cfg), settingsDone: make(chan struct{}),
+	r := &regionRun{
+		a: a, region: region, lim: lim, cfg: cfg, listCfg: a.clientConfig(nil, region), settingsDone: make(chan struct{}),
 		cscByFn: map[string]string{}, cscs: map[string]ltypes.CodeSigningConfig{}, logGroups: map[string]logtypes.LogGroup{},
 		customWhy: map[string]string{}, deploys: map[string]inventory.Deployment{}, subnets: map[string]ec2types.Subnet{},
 		groups: map[string]ec2types.SecurityGroup{}, layerDocs: map[string]string{}, layerWhy: map[string]string{},
 	}
+	r.lambda = lambda.NewFromConfig(r.listCfg)
+	for i := 0; i < clientPool(a.c.cfg.RegionConcurrency); i++ {
+		r.lambdas = append(r.lambdas, lambda.NewFromConfig(cfg))
+	}
+	return r
 }
+
+// pooled returns the next lambda client of the pool.
+func (r *regionRun) pooled() *lambda.Client { return r.lambdas[r.next.Add(1)%uint64(len(r.lambdas))] }
 
 func (r *regionRun) fail(api string, err error) string {
 	return r.a.errs.add(r.a.scope(r.region), api, err)
@@ -124,7 +136,7 @@ func (r *regionRun) collect(ctx context.Context) {
 			r.fns = append(r.fns, fd)
 			r.mu.Unlock()
 			if role := aws.ToString(f.Role); role != "" {
-				r.a.iam.want(ctx, role)
+				r.a.iam.want(role)
 			}
 			if acquire(ctx, workers) != nil {
 				break
@@ -154,7 +166,8 @@ func (r *regionRun) collect(ctx context.Context) {
 // GetFunction only for tags or when the region has reserved concurrency.
 func (r *regionRun) readFunction(ctx context.Context, fd *fnData) {
 	name := fd.cfg.FunctionArn
-	pol, err := r.lambda.GetPolicy(ctx, &lambda.GetPolicyInput{FunctionName: name})
+	cl := r.pooled()
+	pol, err := cl.GetPolicy(ctx, &lambda.GetPolicyInput{FunctionName: name})
 	switch {
 	case err == nil:
 		fd.policy = aws.ToString(pol.Policy)
@@ -163,7 +176,7 @@ func (r *regionRun) readFunction(ctx context.Context, fd *fnData) {
 		fd.policyWhy = r.fail("lambda:GetPolicy", err)
 	}
 
-	up := lambda.NewListFunctionUrlConfigsPaginator(r.lambda, &lambda.ListFunctionUrlConfigsInput{FunctionName: name})
+	up := lambda.NewListFunctionUrlConfigsPaginator(cl, &lambda.ListFunctionUrlConfigsInput{FunctionName: name})
 	for up.HasMorePages() {
 		page, err := up.NextPage(ctx)
 		if err != nil {
@@ -173,7 +186,7 @@ func (r *regionRun) readFunction(ctx context.Context, fd *fnData) {
 		fd.urls = append(fd.urls, page.FunctionUrlConfigs...)
 	}
 
-	ap := lambda.NewListAliasesPaginator(r.lambda, &lambda.ListAliasesInput{FunctionName: name})
+	ap := lambda.NewListAliasesPaginator(cl, &lambda.ListAliasesInput{FunctionName: name})
 	for ap.HasMorePages() {
 		page, err := ap.NextPage(ctx)
 		if err != nil {
@@ -183,7 +196,7 @@ func (r *regionRun) readFunction(ctx context.Context, fd *fnData) {
 		fd.aliases = append(fd.aliases, page.Aliases...)
 	}
 	if fd.aliasWhy == "" && !aliasPublished(fd.aliases) {
-		out, err := r.lambda.ListVersionsByFunction(ctx, &lambda.ListVersionsByFunctionInput{FunctionName: name, MaxItems: aws.Int32(50)})
+		out, err := cl.ListVersionsByFunction(ctx, &lambda.ListVersionsByFunctionInput{FunctionName: name, MaxItems: aws.Int32(50)})
 		if err != nil {
 			fd.versionsWhy = r.fail("lambda:ListVersionsByFunction", err)
 		} else {
@@ -198,7 +211,7 @@ func (r *regionRun) readFunction(ctx context.Context, fd *fnData) {
 
 	if fd.cfg.DeadLetterConfig == nil || aws.ToString(fd.cfg.DeadLetterConfig.TargetArn) == "" {
 		fd.invokeRead = true
-		ip := lambda.NewListFunctionEventInvokeConfigsPaginator(r.lambda, &lambda.ListFunctionEventInvokeConfigsInput{FunctionName: name})
+		ip := lambda.NewListFunctionEventInvokeConfigsPaginator(cl, &lambda.ListFunctionEventInvokeConfigsInput{FunctionName: name})
 		for ip.HasMorePages() {
 			page, err := ip.NextPage(ctx)
 			if err != nil {
@@ -215,7 +228,7 @@ func (r *regionRun) readFunction(ctx context.Context, fd *fnData) {
 		return
 	}
 	if r.a.c.cfg.Tags || r.reserved || r.settingsWhy != "" {
-		got, err := r.lambda.GetFunction(ctx, &lambda.GetFunctionInput{FunctionName: name})
+		got, err := cl.GetFunction(ctx, &lambda.GetFunctionInput{FunctionName: name})
 		if err != nil {
 			fd.gotWhy = r.fail("lambda:GetFunction", err)
 		} else {
@@ -279,7 +292,9 @@ func (r *regionRun) readCodeSigning(ctx context.Context) {
 	}
 }
 
-func (r *regionRun) logsClient() *cloudwatchlogs.Client { return cloudwatchlogs.NewFromConfig(r.cfg) }
+func (r *regionRun) logsClient() *cloudwatchlogs.Client {
+	return cloudwatchlogs.NewFromConfig(r.listCfg)
+}
 
 // readLogGroups lists the Lambda log groups (/aws/lambda/ prefix).
 func (r *regionRun) readLogGroups(ctx context.Context) {
@@ -328,7 +343,7 @@ func (r *regionRun) readCustomLogGroups(ctx context.Context) {
 
 // readAlarms lists the region's metric alarms once.
 func (r *regionRun) readAlarms(ctx context.Context) {
-	p := cloudwatch.NewDescribeAlarmsPaginator(cloudwatch.NewFromConfig(r.cfg), &cloudwatch.DescribeAlarmsInput{
+	p := cloudwatch.NewDescribeAlarmsPaginator(cloudwatch.NewFromConfig(r.listCfg), &cloudwatch.DescribeAlarmsInput{
 		AlarmTypes: []cwtypes.AlarmType{cwtypes.AlarmTypeMetricAlarm}, MaxRecords: aws.Int32(100),
 	})
 	for p.HasMorePages() {
@@ -347,7 +362,7 @@ var deployEvents = []string{"CreateFunction20150331", "UpdateFunctionCode2015033
 // readDeployments finds each function's last code deployment in CloudTrail
 // (one paginated LookupEvents per event name for the whole region).
 func (r *regionRun) readDeployments(ctx context.Context) {
-	cl := cloudtrail.NewFromConfig(r.cfg)
+	cl := cloudtrail.NewFromConfig(r.listCfg)
 	now := r.a.c.cfg.Now()
 	start := now.AddDate(0, 0, -r.a.c.cfg.LookbackDays)
 	type found struct {

@@ -113,21 +113,48 @@ func memberLoc(p *inventory.Package, file string, line int) srcloc.Location {
 	return srcloc.Location{File: path.Join(p.Path, file), Line: line}
 }
 
-// packageGap says why a package was not read in full ("" when it was): it
-// was not on disk, or errors were reported under its path (a limit that was
-// hit, an unreadable file). Errors about dependency metadata count only for
+// packageErrors are the inventory's errors by the package path they fall
+// under (the package itself, or a member after "!" or "/"), gathered once
+// per run so that judging a package does not scan every error.
+type packageErrors map[string][]inventory.Error
+
+// newPackageErrors indexes the errors under the paths of the packages the
+// checks evaluate. An error's source is under a package when the package's
+// path is the source or a prefix of it ending before a "!" or "/", so only
+// those prefixes are looked up.
+func newPackageErrors(env *Env) packageErrors {
+	paths := map[string]bool{}
+	for _, p := range packagesOf(env) {
+		paths[p.Path] = true
+	}
+	out := packageErrors{}
+	for _, e := range env.Inventory().Errors {
+		// Each prefix has its own length, so none is added twice.
+		src := e.Source
+		if paths[src] {
+			out[src] = append(out[src], e)
+		}
+		for i := 0; i < len(src); i++ {
+			if (src[i] == '!' || src[i] == '/') && paths[src[:i]] {
+				out[src[:i]] = append(out[src[:i]], e)
+			}
+		}
+	}
+	return out
+}
+
+// gap says why a package was not read in full ("" when it was): it was not
+// on disk, or errors were reported under its path (a limit that was hit, an
+// unreadable file). Errors about dependency metadata count only for
 // LW-RUN-04 (deps).
-func packageGap(env *Env, p *inventory.Package, deps bool) string {
+func (pe packageErrors) gap(p *inventory.Package, deps bool) string {
 	for _, j := range p.Junk {
 		if j.Rule == pkgRuleNotRead {
 			return j.Detail
 		}
 	}
 	n, first := 0, ""
-	for _, e := range env.Inventory().Errors {
-		if e.Source != p.Path && !strings.HasPrefix(e.Source, p.Path+"!") && !strings.HasPrefix(e.Source, p.Path+"/") {
-			continue
-		}
+	for _, e := range pe[p.Path] {
 		if !deps && strings.HasPrefix(e.Message, pkgDependencyError) {
 			continue
 		}

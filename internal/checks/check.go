@@ -146,9 +146,17 @@ func MatchAny(patterns []string, id string) bool {
 
 // Run evaluates the checks and returns their results, sorted in output order.
 func Run(env *Env, selected []*Check) []result.Result {
-	var out []result.Result
-	for _, c := range selected {
-		for _, f := range c.Run(env) {
+	// Results are large: gather the findings first and fill a slice of the
+	// right size, rather than growing it (and copying them) as they come.
+	per := make([][]Finding, len(selected))
+	n := 0
+	for i, c := range selected {
+		per[i] = c.Run(env)
+		n += len(per[i])
+	}
+	out := make([]result.Result, 0, n)
+	for i, c := range selected {
+		for _, f := range per[i] {
 			out = append(out, c.result(f))
 		}
 	}

@@ -46,6 +46,16 @@ func perFunction(families []inventory.Family, eval FunctionEval) func(*Env) []Fi
 	}
 }
 
+// perFunctionPrepared is perFunction for checks that index the inventory
+// once per run: prepare builds the per-function logic (over what it
+// indexed) before any function is judged. The index lives in the closure of
+// one Run, so runs share nothing.
+func perFunctionPrepared(families []inventory.Family, prepare func(env *Env) FunctionEval) func(*Env) []Finding {
+	return func(env *Env) []Finding {
+		return perFunction(families, prepare(env))(env)
+	}
+}
+
 func hasFamily(fams []inventory.Family, f inventory.Family) bool {
 	for _, x := range fams {
 		if x == f {

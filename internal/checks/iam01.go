@@ -20,7 +20,7 @@ func checkIAM01() *Check {
 		Families:    fams,
 		Semantics:   "FAIL on every function whose role is also the role of another function in the same inventory. The Serverless Framework's default shared role counts.",
 		Remediation: "Give each function its own execution role holding only the permissions that function needs (in the Serverless Framework, set a per-function role, for example with the serverless-iam-roles-per-function plugin).",
-		Run:         perFunction(fams, evalIAM01),
+		Run:         perFunctionPrepared(fams, prepareIAM01),
 	}
 }
 
@@ -53,19 +53,29 @@ func roleKeyOf(env *Env, f *inventory.Function) (k roleKey, name string, ok bool
 	return roleKey{ext: "id:" + f.Origin + "\x00" + ref.ID}, ref.ID, true, ""
 }
 
+// prepareIAM01 groups the inventory's functions by execution role once per
+// run, so that each function's verdict is a lookup rather than a comparison
+// with every other function.
+func prepareIAM01(env *Env) FunctionEval {
+	users := map[roleKey][]*inventory.Function{}
+	for _, g := range env.Inventory().Functions {
+		if k, _, ok, _ := roleKeyOf(env, g); ok {
+			users[k] = append(users[k], g)
+		}
+	}
+	return func(env *Env, f *inventory.Function) (Finding, bool) { return evalIAM01(env, f, users) }
+}
+
 // evalIAM01 fails a function whose role another function of the inventory
-// also uses.
-func evalIAM01(env *Env, f *inventory.Function) (Finding, bool) {
+// also uses; users are the inventory's functions by role.
+func evalIAM01(env *Env, f *inventory.Function, users map[roleKey][]*inventory.Function) (Finding, bool) {
 	key, name, ok, why := roleKeyOf(env, f)
 	if !ok {
 		return Finding{Status: result.Unknown, Location: iamFirstLoc(f.Role.Loc), Message: "cannot tell whether the role is shared: " + why}, true
 	}
 	var others []string
-	for _, g := range env.Inventory().Functions {
-		if g == f {
-			continue
-		}
-		if k, _, ok, _ := roleKeyOf(env, g); ok && k == key {
+	for _, g := range users[key] {
+		if g != f {
 			others = append(others, g.DisplayName())
 		}
 	}

@@ -91,7 +91,7 @@ func orphanPublic(env *Env, u *inventory.FunctionURL) bool {
 		return false
 	}
 	var v verdict
-	for _, p := range env.Index.OrphanPermissions() {
+	for _, p := range env.Index.OrphanPermissionsNaming(name) {
 		if refFunctionName(p.Function) == name && sameScope(p.Item, u.Item) {
 			inv01Statement(env, p, p.Account, &v)
 		}

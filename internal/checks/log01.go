@@ -1,13 +1,16 @@
 package checks
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/lambdawarden/lambdawarden/internal/inventory"
 	"github.com/lambdawarden/lambdawarden/internal/result"
 )
 
-// checkLOG01 is LW-LOG-01: log group retention set.
+// checkLOG01 is LW-LOG-01: log group retention set. A function whose log
+// group is not declared by name is UNKNOWN rather than FAIL when its origin
+// declares a log group whose name is unresolved: that group may be its.
 func checkLOG01() *Check {
 	fams := iacAndLive()
 	return &Check{
@@ -30,12 +33,28 @@ func evalLOG01(env *Env, f *inventory.Function) (Finding, bool) {
 	}
 	g := env.Index.LogGroupOf(f)
 	if g == nil {
+		if u := env.Index.UnnamedLogGroups(f.Origin); len(u) > 0 {
+			return unknownFinding(firstLoc(u[0].Name.Loc, u[0].Loc), "log group %s is not declared by name, but a log group with an unresolved name may be this function's: %s", group, unnamedGroupsText(u)), true
+		}
 		if f.Source.Family() == inventory.FamilyLIVE {
 			return failFinding(f.Loc, "log group %s does not exist: Lambda creates it with Never Expire retention on the first invocation", group), true
 		}
 		return failFinding(firstLoc(f.LogGroup.Loc, f.Loc), "log group %s is not declared, so Lambda creates it with Never Expire retention", group), true
 	}
 	return log01Group(env, g, group), true
+}
+
+// unnamedGroupsText names log groups whose name is unknown, with why.
+func unnamedGroupsText(gs []*inventory.LogGroup) string {
+	var parts []string
+	for i, g := range gs {
+		if i == 2 {
+			parts = append(parts, fmt.Sprintf("and %d more", len(gs)-2))
+			break
+		}
+		parts = append(parts, fmt.Sprintf("%s (name %s)", g.ID, g.Name.String()))
+	}
+	return strings.Join(parts, ", ")
 }
 
 func log01Group(_ *Env, g *inventory.LogGroup, group string) Finding {

@@ -28,6 +28,14 @@ func evalLOG02(env *Env, f *inventory.Function) (Finding, bool) {
 	}
 	g := env.Index.LogGroupOf(f)
 	if g == nil {
+		// A log group with an unresolved name may be this function's, with
+		// a retention below the audit period.
+		for _, u := range env.Index.UnnamedLogGroups(f.Origin) {
+			if fd := log02Group(env, u, u.ID); fd.Status != result.Pass {
+				return unknownFinding(firstLoc(u.Name.Loc, u.Loc), "log group %s is not declared by name, but log group %s, whose name is %s, may be this function's: %s",
+					group, u.ID, u.Name.String(), fd.Message), true
+			}
+		}
 		return passFinding("log group " + group + " is not declared, so its logs never expire (retention itself is LW-LOG-01's)"), true
 	}
 	return log02Group(env, g, group), true

@@ -1,7 +1,6 @@
 package checks
 
 import (
-	"github.com/lambdawarden/lambdawarden/internal/inventory"
 	"github.com/lambdawarden/lambdawarden/internal/result"
 )
 
@@ -16,10 +15,6 @@ func checkLOG06() *Check {
 		Families:    fams,
 		Semantics:   "FAIL if no alarm watches AWS/Lambda Invocations or Throttles for the function.",
 		Remediation: "Add a CloudWatch alarm on AWS/Lambda Throttles (or an anomaly-detection alarm on Invocations) with dimension FunctionName = the function's name.",
-		Run:         perFunction(fams, evalLOG06),
+		Run:         alarmCheck(fams, []string{"Invocations", "Throttles"}, "Invocations or Throttles"),
 	}
-}
-
-func evalLOG06(env *Env, f *inventory.Function) (Finding, bool) {
-	return alarmFinding(env, f, []string{"Invocations", "Throttles"}, "Invocations or Throttles"), true
 }

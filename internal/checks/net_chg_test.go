@@ -103,7 +103,12 @@ func TestCHG01(t *testing.T) {
 	oRun(t, checkCHG01(), []oCase{
 		{name: "alias to published version", inv: oInv(oFn(publish), alias(oK("<aws_lambda_function.api.version>", 112))), want: result.Pass, line: 112},
 		{name: "alias to number", inv: oInv(oFn(publish), alias(oK("7", 112))), want: result.Pass},
-		{name: "no versions", inv: oInv(oFn(), alias(oK("7", 112))), want: result.Fail, line: 1, msg: "publishes no versions"},
+		{name: "no publish, alias to a literal version", inv: oInv(oFn(), alias(oK("7", 112))), want: result.Pass, line: 112, msg: "published version 7"},
+		{name: "publish false, alias to a literal version", inv: oInv(oFn(func(f *inventory.Function) { f.PublishVersions = oK(false, 11) }), alias(oK("3", 112))), want: result.Pass},
+		{name: "unresolved publish, alias to a literal version", inv: oInv(oFn(func(f *inventory.Function) { f.PublishVersions = oU[bool](11) }), alias(oK("3", 112))), want: result.Pass},
+		{name: "no publish, alias to latest", inv: oInv(oFn(), alias(oK("$LATEST", 112))), want: result.Fail, line: 1, msg: "publishes no versions"},
+		{name: "no publish, alias to the published-version reference", inv: oInv(oFn(), alias(oK("<aws_lambda_function.api.version>", 112))), want: result.Fail, msg: "publishes no versions"},
+		{name: "no versions", inv: oInv(oFn()), want: result.Fail, line: 1, msg: "publishes no versions"},
 		{name: "versions without alias", inv: oInv(oFn(publish)), want: result.Fail, msg: "no alias"},
 		{name: "alias to latest", inv: oInv(oFn(publish), alias(oK("$LATEST", 112))), want: result.Fail, line: 110},
 		{name: "unresolved alias version", inv: oInv(oFn(publish), alias(oU[string](112))), want: result.Unknown},

@@ -31,6 +31,7 @@ func checkRUN03() *Check {
 
 func runRUN03(env *Env) []Finding {
 	var out []Finding
+	pkgErrs := newPackageErrors(env)
 	for _, p := range packagesOf(env) {
 		failed := false
 		for _, j := range p.Junk {
@@ -45,7 +46,7 @@ func runRUN03(env *Env) []Finding {
 				Message:  fmt.Sprintf("%s: %s", j.File, j.Detail),
 			})
 		}
-		switch gap := packageGap(env, p, false); {
+		switch gap := pkgErrs.gap(p, false); {
 		case gap != "":
 			out = append(out, Finding{Status: result.Unknown, Resource: packageResource(p, p.Path), Location: packageLoc(p),
 				Message: "the package was not fully checked for junk files: " + gap})

@@ -56,6 +56,7 @@ func checkRUN04() *Check {
 
 func runRUN04(env *Env) []Finding {
 	pkgs := packagesOf(env)
+	pkgErrs := newPackageErrors(env)
 	var out []Finding
 	if env.VulnDB == nil {
 		for _, p := range pkgs {
@@ -92,7 +93,7 @@ func runRUN04(env *Env) []Finding {
 	}
 
 	for _, p := range pkgs {
-		gap := packageGap(env, p, true)
+		gap := pkgErrs.gap(p, true)
 		if len(p.Dependencies) == 0 {
 			if gap != "" {
 				out = append(out, Finding{Status: result.Unknown, Resource: packageResource(p, p.Path), Location: packageLoc(p),

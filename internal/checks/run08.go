@@ -37,7 +37,25 @@ func checkRUN08() *Check {
 //     (awsdocs/aws-appconfig-user-guide).
 //   - AWS Distro for OpenTelemetry (aws-otel-* and AWSOpenTelemetryDistro*
 //     layers): aws-otel.github.io Lambda pages and the
-//     aws-observability/aws-otel-* repositories.
+//     aws-observability/aws-otel-* repositories; the per-region accounts of
+//     the AWSOpenTelemetryDistro{Python,Js,Java,DotNet} layers from
+//     aws-otel/aws-otel.github.io src/config/lambdaLayerArns.js.
+//   - Powertools for AWS Lambda (an AWS open-source project whose layers AWS
+//     publishes): Python from aws-powertools/powertools-lambda-python
+//     docs/getting-started/install.md and docs/includes/_layer_homepage_*.md
+//     (commercial regions, China, GovCloud); TypeScript from
+//     aws-powertools/powertools-lambda-typescript
+//     docs/getting-started/lambda-layers.md (commercial regions, GovCloud
+//     and China share Python's accounts). Powertools for Java and .NET ship
+//     through Maven Central and NuGet: their documentation lists no
+//     AWS-published layer, so none is trusted here.
+//   - Re-checked against aws/aws-cdk region-info fact tables
+//     (CLOUDWATCH_LAMBDA_INSIGHTS_ARNS, PARAMS_AND_SECRETS_LAMBDA_LAYER_ARNS,
+//     APPCONFIG_LAMBDA_LAYER_ARNS), which added the Parameters and Secrets
+//     accounts of ap-south-2, eu-central-2, eu-south-2 and AppConfig's
+//     me-central-1; the Lambda Insights accounts of regions newer than
+//     those tables come from AWS's aws-samples/one-observability-demo
+//     (constructs/lambda.ts, getLambdaInsightsLayerArn).
 //
 // Regions launched after those tables may use accounts missing here: add
 // them to settings.trusted_layer_accounts.
@@ -56,6 +74,14 @@ func awsLayerAccounts() map[string]string {
 		"732604637566": "Lambda Insights", // me-central-1
 		"285320876703": "Lambda Insights", // me-south-1
 		"488211338238": "Lambda Insights", // cn-north-1, cn-northwest-1
+		"158895979263": "Lambda Insights", // ap-southeast-4
+		"590183865173": "Lambda Insights", // ap-southeast-5
+		"761018874580": "Lambda Insights", // ap-southeast-7
+		"946466191631": "Lambda Insights", // ca-west-1
+		"459530977127": "Lambda Insights", // il-central-1
+		"879381266642": "Lambda Insights", // mx-central-1
+		"122132214140": "Lambda Insights", // us-gov-east-1
+		"751350123760": "Lambda Insights", // us-gov-west-1
 
 		// AWS Parameters and Secrets Lambda Extension.
 		"177933569100": "AWS Parameters and Secrets Lambda Extension", // us-east-1
@@ -66,6 +92,7 @@ func awsLayerAccounts() map[string]string {
 		"768336418462": "AWS Parameters and Secrets Lambda Extension", // ap-east-1
 		"490737872127": "AWS Parameters and Secrets Lambda Extension", // ap-southeast-3
 		"176022468876": "AWS Parameters and Secrets Lambda Extension", // ap-south-1
+		"070087711984": "AWS Parameters and Secrets Lambda Extension", // ap-south-2
 		"576959938190": "AWS Parameters and Secrets Lambda Extension", // ap-northeast-3
 		"738900069198": "AWS Parameters and Secrets Lambda Extension", // ap-northeast-2
 		"044395824272": "AWS Parameters and Secrets Lambda Extension", // ap-southeast-1
@@ -75,6 +102,8 @@ func awsLayerAccounts() map[string]string {
 		"287114880934": "AWS Parameters and Secrets Lambda Extension", // cn-north-1
 		"287310001119": "AWS Parameters and Secrets Lambda Extension", // cn-northwest-1
 		"187925254637": "AWS Parameters and Secrets Lambda Extension", // eu-central-1
+		"772501565639": "AWS Parameters and Secrets Lambda Extension", // eu-central-2
+		"524103009944": "AWS Parameters and Secrets Lambda Extension", // eu-south-2
 		"015030872274": "AWS Parameters and Secrets Lambda Extension", // eu-west-1
 		"133256977650": "AWS Parameters and Secrets Lambda Extension", // eu-west-2
 		"325218067255": "AWS Parameters and Secrets Lambda Extension", // eu-south-1
@@ -115,6 +144,7 @@ func awsLayerAccounts() map[string]string {
 		"000010852771": "AWS AppConfig extension", // sa-east-1
 		"574348263942": "AWS AppConfig extension", // af-south-1
 		"559955524753": "AWS AppConfig extension", // me-south-1
+		"662846165436": "AWS AppConfig extension", // me-central-1
 		"946561847325": "AWS AppConfig extension", // us-gov-east-1
 		"946746059096": "AWS AppConfig extension", // us-gov-west-1
 
@@ -124,6 +154,27 @@ func awsLayerAccounts() map[string]string {
 		"904233096616": "AWS Distro for OpenTelemetry", // af-south-1
 		"888577020596": "AWS Distro for OpenTelemetry", // ap-east-1
 		"257394471194": "AWS Distro for OpenTelemetry", // eu-south-1
+		"796973505492": "AWS Distro for OpenTelemetry", // ap-south-2
+		"039612877180": "AWS Distro for OpenTelemetry", // ap-southeast-3
+		"713881805771": "AWS Distro for OpenTelemetry", // ap-southeast-4
+		"152034782359": "AWS Distro for OpenTelemetry", // ap-southeast-5
+		"980416031188": "AWS Distro for OpenTelemetry", // ap-southeast-7
+		"595944127152": "AWS Distro for OpenTelemetry", // ca-west-1
+		"440179912924": "AWS Distro for OpenTelemetry", // cn-north-1
+		"440180067931": "AWS Distro for OpenTelemetry", // cn-northwest-1
+		"156041407956": "AWS Distro for OpenTelemetry", // eu-central-2
+		"490004653786": "AWS Distro for OpenTelemetry", // eu-south-2
+		"746669239226": "AWS Distro for OpenTelemetry", // il-central-1
+		"739275441131": "AWS Distro for OpenTelemetry", // me-central-1
+		"980921751758": "AWS Distro for OpenTelemetry", // me-south-1
+		"610118373846": "AWS Distro for OpenTelemetry", // mx-central-1
+
+		// Powertools for AWS Lambda (Python, TypeScript).
+		"017000801446": "Powertools for AWS Lambda", // Python, commercial regions
+		"094274105915": "Powertools for AWS Lambda", // TypeScript, commercial regions
+		"498634801083": "Powertools for AWS Lambda", // Python and TypeScript, cn-north-1
+		"165087284144": "Powertools for AWS Lambda", // Python and TypeScript, us-gov-east-1
+		"165093116878": "Powertools for AWS Lambda", // Python and TypeScript, us-gov-west-1
 	}
 }
 

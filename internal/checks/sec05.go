@@ -30,6 +30,7 @@ func checkSEC05() *Check {
 
 func runSEC05(env *Env) []Finding {
 	var out []Finding
+	pkgErrs := newPackageErrors(env)
 	for _, p := range packagesOf(env) {
 		failed, notScanned := false, false
 		// One result per file and rule, in the order of their first line.
@@ -68,7 +69,7 @@ func runSEC05(env *Env) []Finding {
 				Message:  msg,
 			})
 		}
-		switch gap := packageGap(env, p, false); {
+		switch gap := pkgErrs.gap(p, false); {
 		case gap != "":
 			out = append(out, Finding{Status: result.Unknown, Resource: packageResource(p, p.Path), Location: packageLoc(p),
 				Message: "the package was not fully scanned for secrets: " + gap})

@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -39,8 +40,7 @@ type App struct {
 	Getenv func(string) string
 	// Now is the scan time (runtime deprecation, waiver expiry, --timestamps).
 	Now func() time.Time
-	// Sources returns the inputs `scan` recognises; nil means the registered
-	// ones (SourcesFor, see sources.go) with the command's diagnostics logger.
+	// Sources returns the inputs `scan` recognises (see sources.go).
 	Sources func() []scan.Source
 	// Catalog returns the checks (checks.Catalog).
 	Catalog func() []*checks.Check
@@ -68,6 +68,7 @@ func New() *App {
 		Stderr:     os.Stderr,
 		Getenv:     os.Getenv,
 		Now:        time.Now,
+		Sources:    Sources,
 		Catalog:    checks.Catalog,
 		IsTerminal: isTerminal,
 	}
@@ -81,14 +82,21 @@ func Main(ctx context.Context) int {
 	sigs := make(chan os.Signal, 2)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
 	defer signal.Stop(sigs)
-	return New().runWithSignals(ctx, os.Args[1:], sigs, os.Exit)
+	a := New()
+	args := os.Args[1:]
+	return a.runWithSignals(ctx, sigs, os.Exit, func(ctx context.Context) int { return a.Run(ctx, args) })
 }
 
-// runWithSignals is Run, cancelled by the first value on sigs; the second
-// calls exit(ExitError) without waiting for the command.
-func (a *App) runWithSignals(ctx context.Context, args []string, sigs <-chan os.Signal, exit func(int)) int {
+// runWithSignals calls run with a context that the first value on sigs
+// cancels; the second value calls exit(ExitError) without waiting for run.
+// Stderr is serialised meanwhile, since both may write to it.
+func (a *App) runWithSignals(ctx context.Context, sigs <-chan os.Signal, exit func(int), run func(context.Context) int) int {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	stderr := &lockedWriter{w: a.Stderr}
+	saved := a.Stderr
+	a.Stderr = stderr
+	defer func() { a.Stderr = saved }()
 	done := make(chan struct{})
 	defer close(done)
 	go func() {
@@ -100,12 +108,24 @@ func (a *App) runWithSignals(ctx context.Context, args []string, sigs <-chan os.
 		}
 		select {
 		case <-sigs:
-			fmt.Fprintln(a.Stderr, "lambdawarden: interrupted again, exiting now")
+			fmt.Fprintln(stderr, "lambdawarden: interrupted again, exiting now")
 			exit(ExitError)
 		case <-done:
 		}
 	}()
-	return a.Run(ctx, args)
+	return run(ctx)
+}
+
+// lockedWriter serialises writes to w.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }
 
 // exitError carries an exit code out of a command. A nil err means the
@@ -173,9 +193,10 @@ func (a *App) rootCommand() *cobra.Command {
 	root := &cobra.Command{
 		Use:   "lambdawarden",
 		Short: "Audit AWS Lambda workloads for security and SOC 2 readiness",
-		Long: `lambdawarden audits AWS Lambda workloads (Terraform and other infrastructure as code)
-for security and SOC 2 readiness: execution roles, who can invoke each function,
-secrets, logging, runtimes, network placement and change management.`,
+		Long: `lambdawarden audits AWS Lambda workloads (Terraform, plan JSON, CloudFormation, SAM,
+CDK, Serverless Framework, deployment packages, live accounts) for security and SOC 2
+readiness: execution roles, who can invoke each function, secrets, logging, runtimes,
+network placement and change management.`,
 		SilenceErrors: true,
 		SilenceUsage:  true,
 		// A bare `lambdawarden` shows the help; anything else that is not a

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -49,27 +50,97 @@ func TestExamplesGolden(t *testing.T) {
 
 	// Whatever the golden file says, the examples must show what they are
 	// built to show.
+	if errOut.Len() != 0 {
+		t.Errorf("stderr (warnings, unused waivers) = %q, want nothing", errOut)
+	}
 	var doc struct {
+		Sources []struct{ Kind, Path string }
 		Summary struct{ Functions, Fail, Waived int }
 		Errors  []json.RawMessage
 		Results []struct {
 			CheckID  string `json:"check_id"`
 			Status   string
-			Resource struct{ Name string }
+			Resource struct{ ID, Name string }
+			Location struct{ File string }
+			Waiver   *struct{ Source string }
 		}
 	}
 	if err := json.Unmarshal(out.Bytes(), &doc); err != nil {
 		t.Fatal(err)
 	}
-	if doc.Summary.Functions != 4 || len(doc.Errors) != 0 || doc.Summary.Fail == 0 || doc.Summary.Waived != 2 {
-		t.Errorf("summary = %+v, %d errors; want 4 functions, failures, 2 waivers and no errors", doc.Summary, len(doc.Errors))
+	if doc.Summary.Functions != 16 || len(doc.Errors) != 0 || doc.Summary.Fail == 0 {
+		t.Errorf("summary = %+v, %d errors; want 16 functions, failures and no errors", doc.Summary, len(doc.Errors))
 	}
+	var sources []string
+	for _, src := range doc.Sources {
+		sources = append(sources, src.Kind+" "+src.Path)
+	}
+	wantSources := []string{
+		"terraform examples/terraform",
+		"cloudformation examples/cdk/cdk.out/OrdersStack.template.json",
+		"sam examples/sam/template.yaml",
+		"serverless examples/serverless/serverless.yml",
+		"terraform-plan examples/tfplan/tfplan.json",
+		// The deployment packages the functions point at.
+		"package examples/cdk/cdk.out/asset.59bb0fff09fe5e39712f2cfd027f6ac10994de38e23501f3333a25eaf89f484e",
+		"package examples/cdk/cdk.out/asset.de7c512c3cfcedeca369e3f57d9a3ff2da07c01d4140a0b9d9f152c9d1e5b6e0",
+		"package examples/sam/src/orders",
+		"package examples/sam/src/public",
+		"package examples/terraform/src/nightly-report",
+		"package examples/terraform/src/reports-export",
+	}
+	if !slices.Equal(sources, wantSources) {
+		t.Errorf("sources:\n got %q\nwant %q", sources, wantSources)
+	}
+	fails := map[string]int{} // per example folder
+	var waived []string
 	for _, r := range doc.Results {
-		if strings.HasPrefix(r.Resource.Name, "orders-api") || strings.HasPrefix(r.Resource.Name, "invoice-worker") {
-			if r.Status != "PASS" {
-				t.Errorf("well-built service %s: %s is %s", r.Resource.Name, r.CheckID, r.Status)
-			}
+		folder := strings.Split(r.Location.File, "/")[1]
+		if r.Status == "FAIL" {
+			fails[folder]++
 		}
+		if r.Status == "WAIVED" {
+			waived = append(waived, r.CheckID+" "+r.Resource.ID+" "+r.Waiver.Source)
+		}
+		if strings.HasPrefix(r.Resource.ID, "module.services[") && r.Status != "PASS" {
+			t.Errorf("well-built Terraform service %s: %s is %s", r.Resource.Name, r.CheckID, r.Status)
+		}
+	}
+	for _, folder := range []string{"terraform", "cdk", "sam", "serverless", "tfplan"} {
+		if fails[folder] == 0 {
+			t.Errorf("no FAIL in examples/%s, which is built to show mistakes", folder)
+		}
+	}
+	slices.Sort(waived)
+	wantWaived := []string{
+		"LW-CHG-01 aws_lambda_function.nightly_report examples/.lambdawarden.yaml:12",
+		"LW-INV-07 PublicFunction examples/sam/template.yaml:145",
+		"LW-INV-07 aws_lambda_function.nightly_report examples/terraform/legacy.tf:140",
+		"LW-LOG-07 worker examples/serverless/serverless.yml:89",
+	}
+	if !slices.Equal(waived, wantWaived) {
+		t.Errorf("waived:\n got %q\nwant %q", waived, wantWaived)
+	}
+}
+
+// TestExamplesDeterministic scans the examples twice in every format and
+// checks the reports are byte-identical.
+func TestExamplesDeterministic(t *testing.T) {
+	t.Chdir(filepath.Join("..", ".."))
+	for _, format := range []string{"text", "json", "sarif", "junit", "csv", "html"} {
+		t.Run(format, func(t *testing.T) {
+			var outs [2][]byte
+			for i := range outs {
+				a, out, errOut := realApp()
+				if code := a.Run(context.Background(), []string{"scan", "./examples", "--all", "--format", format}); code != ExitFindings {
+					t.Fatalf("exit %d: %s", code, errOut)
+				}
+				outs[i] = out.Bytes()
+			}
+			if !bytes.Equal(outs[0], outs[1]) {
+				t.Errorf("two scans differ:\n%s", lineDiff(outs[0], outs[1]))
+			}
+		})
 	}
 }
 

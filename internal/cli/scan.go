@@ -10,10 +10,12 @@ import (
 	"sort"
 	"strings"
 
+	scalibrlog "github.com/google/osv-scalibr/log"
 	"github.com/spf13/cobra"
 
 	"github.com/lambdawarden/lambdawarden/internal/checks"
 	"github.com/lambdawarden/lambdawarden/internal/config"
+	"github.com/lambdawarden/lambdawarden/internal/pkgscan"
 	"github.com/lambdawarden/lambdawarden/internal/report"
 	"github.com/lambdawarden/lambdawarden/internal/result"
 	"github.com/lambdawarden/lambdawarden/internal/scan"
@@ -199,17 +201,12 @@ func (a *App) prepare(cmd *cobra.Command, args []string, f *scanFlags, reports b
 		}
 	}
 	plan.opts.Logger = log
-	plan.opts.Sources = a.sources(log)
+	plan.opts.Sources = a.Sources()
+	plan.opts.AfterLoad = AfterLoad()
+	// osv-scalibr (package dependencies) logs through its own global
+	// logger, to stderr by default: route it to the diagnostics, at debug.
+	scalibrlog.SetLogger(pkgscan.LibraryLogger{Logger: log})
 	return plan, log, nil
-}
-
-// sources returns the inputs to read: App.Sources, or the registered ones
-// with their diagnostics on log.
-func (a *App) sources(log *slog.Logger) []scan.Source {
-	if a.Sources != nil {
-		return a.Sources()
-	}
-	return SourcesFor(log)
 }
 
 // execute runs the scan pipeline with progress on a terminal, and reports
@@ -221,6 +218,7 @@ func (a *App) execute(cmd *cobra.Command, plan *scanPlan, log *slog.Logger, path
 		prog = &progress{w: a.Stderr}
 		plan.opts.Progress = prog.update
 	}
+	cmd.SetContext(withLogger(cmd.Context(), log))
 	out, err := a.runScanWithCloudTrail(cmd, plan.opts)
 	prog.clear()
 	if err == nil {
@@ -269,7 +267,7 @@ func (a *App) plan(cmd *cobra.Command, paths []string, f *scanFlags, cfg *config
 	if !changed("fail-on") && cfg.FailOn != "" {
 		failOn = cfg.FailOn
 	}
-	if strings.EqualFold(failOn, "none") {
+	if !reports || strings.EqualFold(failOn, "none") {
 		p.failNever = true
 	} else {
 		sev, err := result.ParseSeverity(failOn)

@@ -1,9 +1,12 @@
 package cli
 
 import (
+	"context"
 	"log/slog"
 
 	"github.com/lambdawarden/lambdawarden/internal/cloudformation"
+	"github.com/lambdawarden/lambdawarden/internal/inventory"
+	"github.com/lambdawarden/lambdawarden/internal/pkgscan"
 	"github.com/lambdawarden/lambdawarden/internal/scan"
 	"github.com/lambdawarden/lambdawarden/internal/serverless"
 	"github.com/lambdawarden/lambdawarden/internal/terraform"
@@ -11,16 +14,11 @@ import (
 )
 
 // Sources returns every input `scan` recognises, in the order their
-// inventories are merged, with their diagnostics discarded. Registering a
-// source is one line in SourcesFor.
-func Sources() []scan.Source { return SourcesFor(nil) }
-
-// SourcesFor is Sources with the sources' diagnostics sent to log (nil:
-// discarded).
-func SourcesFor(log *slog.Logger) []scan.Source {
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
+// inventories are merged. Registering a source is one line here. The
+// sources' diagnostics go to the logger of the context they run in (see
+// withLogger), so one set of sources serves every command.
+func Sources() []scan.Source {
+	log := slog.New(ctxHandler{})
 	// A packaged Serverless service (.serverless/cloudformation-template-
 	// update-stack.json beside serverless.yml) is read through the
 	// CloudFormation loader; the CloudFormation source itself skips
@@ -34,5 +32,16 @@ func SourcesFor(log *slog.Logger) []scan.Source {
 		cfn,
 		serverless.NewWithConfig(sls),
 		tfplan.New(),
+		pkgscan.New(pkgscan.DefaultConfig()),
+	}
+}
+
+// AfterLoad returns the steps that run once on every scan's merged
+// inventory, before the checks: reading the deployment packages that the
+// functions and layers point at (Terraform filename and archive_file, SAM
+// CodeUri, CDK assets, Serverless .serverless/*.zip) for the package checks.
+func AfterLoad() []func(ctx context.Context, trees []*scan.Tree, inv *inventory.Inventory) {
+	return []func(context.Context, []*scan.Tree, *inventory.Inventory){
+		pkgscan.Linker(pkgscan.DefaultConfig()),
 	}
 }

@@ -10,12 +10,12 @@ type Index struct {
 	inv *Inventory
 
 	byID   map[originID]*Function
-	byName map[string][]*Function
+	byName nameIndex[*Function]
 
 	roles    map[originID]*Role
-	roleName map[string][]*Role
+	roleName nameIndex[*Role]
 	policies map[originID]*ManagedPolicy
-	polName  map[string][]*ManagedPolicy
+	polName  nameIndex[*ManagedPolicy]
 
 	permissions map[*Function][]*Permission
 	urls        map[*Function][]*FunctionURL
@@ -26,8 +26,8 @@ type Index struct {
 
 	orphanPermissions []*Permission
 	orphanURLs        []*FunctionURL
-	// orphanPermsByName holds the orphan permissions by the function name
-	// they refer to (FunctionNameFromARN of the name written).
+	// orphanPermsByName holds the orphan permissions by the function they
+	// refer to: FunctionNameFromARN of the name written, else the ID.
 	orphanPermsByName map[string][]*Permission
 
 	// logGroupsByName holds the log groups whose name is known; unnamed the
@@ -92,11 +92,11 @@ func NewIndex(inv *Inventory) *Index {
 	x := &Index{
 		inv:         inv,
 		byID:        map[originID]*Function{},
-		byName:      map[string][]*Function{},
+		byName:      newNameIndex[*Function](),
 		roles:       map[originID]*Role{},
-		roleName:    map[string][]*Role{},
+		roleName:    newNameIndex[*Role](),
 		policies:    map[originID]*ManagedPolicy{},
-		polName:     map[string][]*ManagedPolicy{},
+		polName:     newNameIndex[*ManagedPolicy](),
 		permissions: map[*Function][]*Permission{},
 		urls:        map[*Function][]*FunctionURL{},
 		aliases:     map[*Function][]*Alias{},
@@ -118,28 +118,28 @@ func NewIndex(inv *Inventory) *Index {
 	for _, f := range inv.Functions {
 		x.byID[originID{f.Origin, f.ID}] = f
 		if n, ok := f.Name.Get(); ok && n != "" {
-			x.byName[n] = append(x.byName[n], f)
+			x.byName.add(f.Origin, n, f)
 		}
 		if f.ARN != "" {
-			x.byName[f.ARN] = append(x.byName[f.ARN], f)
+			x.byName.add(f.Origin, f.ARN, f)
 		}
 	}
 	for _, r := range inv.Roles {
 		x.roles[originID{r.Origin, r.ID}] = r
 		if n, ok := r.Name.Get(); ok && n != "" {
-			x.roleName[n] = append(x.roleName[n], r)
+			x.roleName.add(r.Origin, n, r)
 		}
 		if r.ARN != "" {
-			x.roleName[r.ARN] = append(x.roleName[r.ARN], r)
+			x.roleName.add(r.Origin, r.ARN, r)
 		}
 	}
 	for _, p := range inv.ManagedPolicies {
 		x.policies[originID{p.Origin, p.ID}] = p
 		if n, ok := p.Name.Get(); ok && n != "" {
-			x.polName[n] = append(x.polName[n], p)
+			x.polName.add(p.Origin, n, p)
 		}
 		if p.ARN != "" {
-			x.polName[p.ARN] = append(x.polName[p.ARN], p)
+			x.polName.add(p.Origin, p.ARN, p)
 		}
 	}
 	for _, p := range inv.Permissions {
@@ -147,8 +147,11 @@ func NewIndex(inv *Inventory) *Index {
 			x.permissions[f] = append(x.permissions[f], p)
 		} else {
 			x.orphanPermissions = append(x.orphanPermissions, p)
-			if r, ok := p.Function.Get(); ok && r.Name != "" {
-				n := FunctionNameFromARN(r.Name)
+			if r, ok := p.Function.Get(); ok && !r.IsZero() {
+				n := r.ID
+				if r.Name != "" {
+					n = FunctionNameFromARN(r.Name)
+				}
 				x.orphanPermsByName[n] = append(x.orphanPermsByName[n], p)
 			}
 		}
@@ -249,31 +252,48 @@ func (x *Index) function(origin string, ref Value[Ref]) *Function {
 	if r.Name == "" {
 		return nil
 	}
-	return unique(x.byName[FunctionNameFromARN(r.Name)], x.byName[r.Name], origin)
+	return x.byName.pick(origin, FunctionNameFromARN(r.Name), r.Name)
 }
 
 // Function resolves a reference written in origin to a function, or nil.
 func (x *Index) Function(origin string, ref Value[Ref]) *Function { return x.function(origin, ref) }
 
-// unique picks the one function a name refers to, preferring the referring
-// origin when the same name occurs in several.
-func unique[T interface{ origin() string }](a, b []T, origin string) T {
-	var zero T
-	all := append(append([]T(nil), a...), b...)
-	if len(all) == 0 {
-		return zero
-	}
-	for _, f := range all {
-		if f.origin() == origin {
-			return f
-		}
-	}
-	return all[0]
+// nameIndex finds items by a name (or ARN) they are known by, preferring
+// the item in the referring origin when several share the name, without
+// scanning them all.
+type nameIndex[T comparable] struct {
+	all      map[string][]T
+	inOrigin map[originID]T
 }
 
-func (f *Function) origin() string      { return f.Origin }
-func (r *Role) origin() string          { return r.Origin }
-func (p *ManagedPolicy) origin() string { return p.Origin }
+func newNameIndex[T comparable]() nameIndex[T] {
+	return nameIndex[T]{all: map[string][]T{}, inOrigin: map[originID]T{}}
+}
+
+func (n nameIndex[T]) add(origin, name string, v T) {
+	n.all[name] = append(n.all[name], v)
+	if _, ok := n.inOrigin[originID{origin, name}]; !ok {
+		n.inOrigin[originID{origin, name}] = v
+	}
+}
+
+// pick returns the first item known by one of names (tried in order) in
+// origin, else the first item known by any of them; the zero value when
+// none is.
+func (n nameIndex[T]) pick(origin string, names ...string) T {
+	for _, name := range names {
+		if v, ok := n.inOrigin[originID{origin, name}]; ok {
+			return v
+		}
+	}
+	for _, name := range names {
+		if vs := n.all[name]; len(vs) > 0 {
+			return vs[0]
+		}
+	}
+	var zero T
+	return zero
+}
 
 // FunctionNameFromARN returns the function name in any form Lambda accepts
 // for a function: a plain name (NAME), a name with a version or alias
@@ -334,7 +354,7 @@ func (x *Index) Role(origin string, r Ref) *Role {
 	}
 	name := r.Name
 	if i := strings.LastIndex(name, ":role/"); i >= 0 {
-		if role := unique(x.roleName[name], nil, origin); role != nil {
+		if role := x.roleName.pick(origin, name); role != nil {
 			return role
 		}
 		name = name[i+len(":role/"):]
@@ -342,7 +362,7 @@ func (x *Index) Role(origin string, r Ref) *Role {
 			name = name[j+1:]
 		}
 	}
-	return unique(x.roleName[name], nil, origin)
+	return x.roleName.pick(origin, name)
 }
 
 // ManagedPolicy resolves a reference to a customer-managed policy in the
@@ -356,7 +376,7 @@ func (x *Index) ManagedPolicy(origin string, r Ref) *ManagedPolicy {
 	if r.Name == "" {
 		return nil
 	}
-	if p := unique(x.polName[r.Name], nil, origin); p != nil {
+	if p := x.polName.pick(origin, r.Name); p != nil {
 		return p
 	}
 	name := r.Name
@@ -366,7 +386,7 @@ func (x *Index) ManagedPolicy(origin string, r Ref) *ManagedPolicy {
 			name = name[j+1:]
 		}
 	}
-	return unique(x.polName[name], nil, origin)
+	return x.polName.pick(origin, name)
 }
 
 // FunctionsWithRole returns the functions whose execution role is r.
@@ -394,7 +414,8 @@ func (x *Index) OrphanPermissions() []*Permission { return x.orphanPermissions }
 func (x *Index) OrphanURLs() []*FunctionURL { return x.orphanURLs }
 
 // OrphanPermissionsNaming returns the orphan permissions whose function
-// reference names the function name (in any form FunctionNameFromARN reads).
+// reference names the function name (in any form FunctionNameFromARN reads),
+// or, for a reference without a name, whose ID is name.
 func (x *Index) OrphanPermissionsNaming(name string) []*Permission {
 	return x.orphanPermsByName[name]
 }

@@ -14,6 +14,22 @@ import (
 	"github.com/lambdawarden/lambdawarden/internal/terraform/internal/gentree"
 )
 
+// trickyPieces have lines holding only "}" that do not end a top-level
+// block, and other oddities at piece boundaries.
+var trickyPieces = []string{
+	"resource \"a\" \"b\" {\n  x = <<EOT\n}\nresource \"c\" \"d\" {\nEOT\n}\nresource \"e\" \"f\" {}\n",
+	"resource \"a\" \"b\" {\n  x = <<-EOT\n  }\n  EOT\n}\n",
+	"resource \"a\" \"b\" {}\n/* a comment\n}\nresource \"c\" \"d\" {\n*/\nresource \"e\" \"f\" {\n}\n",
+	"resource \"a\" \"b\" {\n  x = \"${\n  1\n}\"\n}\nresource \"c\" \"d\" {\n}\n",
+	"resource \"a\" \"b\" {\n  x = {\n}\n}\nresource \"c\" \"d\" {\n}\n",
+	"resource \"a\" \"b\" {\n  x = [\n}\n]\n}\n",
+	"a = 1\nresource \"a\" \"b\" {\n}\na = 2\n",
+	"resource \"a\" \"b\" {\r\n  x = \"é\"\r\n}\r\nresource \"c\" \"d\" {\r\n}  \r\n",
+	"\xef\xbb\xbfresource \"a\" \"b\" {\n}\nresource \"c\" \"d\" {\n}\n",
+	"resource \"a\" \"b\" {\n}\n}\nresource \"c\" \"d\" {\n}\n",
+	"resource \"a\" \"b\" {\n}\n# }\nresource \"c\" \"d\" {\n}\n",
+}
+
 // TestParsePieces checks that parsing in pieces gives exactly the body that
 // parsing whole gives, or declines: on the fixtures, a generated module,
 // inputs where a line holding only "}" is not the end of a top-level block,
@@ -39,20 +55,7 @@ func TestParsePieces(t *testing.T) {
 		t.Fatal(err)
 	}
 	inputs = append(inputs, string(gen))
-	tricky := []string{
-		"resource \"a\" \"b\" {\n  x = <<EOT\n}\nresource \"c\" \"d\" {\nEOT\n}\nresource \"e\" \"f\" {}\n",
-		"resource \"a\" \"b\" {\n  x = <<-EOT\n  }\n  EOT\n}\n",
-		"resource \"a\" \"b\" {}\n/* a comment\n}\nresource \"c\" \"d\" {\n*/\nresource \"e\" \"f\" {\n}\n",
-		"resource \"a\" \"b\" {\n  x = \"${\n  1\n}\"\n}\nresource \"c\" \"d\" {\n}\n",
-		"resource \"a\" \"b\" {\n  x = {\n}\n}\nresource \"c\" \"d\" {\n}\n",
-		"resource \"a\" \"b\" {\n  x = [\n}\n]\n}\n",
-		"a = 1\nresource \"a\" \"b\" {\n}\na = 2\n",
-		"resource \"a\" \"b\" {\r\n  x = \"é\"\r\n}\r\nresource \"c\" \"d\" {\r\n}  \r\n",
-		"\xef\xbb\xbfresource \"a\" \"b\" {\n}\nresource \"c\" \"d\" {\n}\n",
-		"resource \"a\" \"b\" {\n}\n}\nresource \"c\" \"d\" {\n}\n",
-		"resource \"a\" \"b\" {\n}\n# }\nresource \"c\" \"d\" {\n}\n",
-	}
-	inputs = append(inputs, tricky...)
+	inputs = append(inputs, trickyPieces...)
 	r := rand.New(rand.NewSource(1))
 	const alphabet = "{}\"\n#/*$<>[]()=.a1 \\E"
 	n := len(inputs)
@@ -96,4 +99,31 @@ func TestParsePieces(t *testing.T) {
 	if split < 100 {
 		t.Errorf("only %d inputs were parsed in pieces", split)
 	}
+}
+
+// FuzzParsePieces checks that parsing in pieces gives what parsing whole
+// gives, or declines.
+func FuzzParsePieces(f *testing.F) {
+	files, _ := filepath.Glob(filepath.Join("testdata", "*", "*.tf"))
+	for _, p := range files {
+		if b, err := os.ReadFile(p); err == nil {
+			f.Add(string(b))
+		}
+	}
+	for _, s := range trickyPieces {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, src string) {
+		want, wantDiags := hclsyntax.ParseConfig([]byte(src), "main.tf", hcl.Pos{Line: 1, Column: 1})
+		got := parsePieces([]byte(src), "main.tf", 1)
+		if got == nil {
+			return
+		}
+		if len(wantDiags) > 0 {
+			t.Fatalf("pieces parse cleanly, the whole file has %v", wantDiags)
+		}
+		if !reflect.DeepEqual(got, want.Body) {
+			t.Fatal("pieces differ from the whole file")
+		}
+	})
 }
