@@ -51,9 +51,12 @@ type Config struct {
 
 	// Accounts is how many accounts are read at once.
 	Accounts int
-	// Concurrency bounds the API calls in flight per account.
+	// Concurrency bounds the API calls in flight per account; the
+	// paginated listings (one page at a time each, a handful per region)
+	// come on top, so that they are never starved by per-function calls.
 	Concurrency int
-	// RegionConcurrency bounds the API calls in flight per account and region.
+	// RegionConcurrency bounds the per-function and one-off calls in flight
+	// per account and region.
 	RegionConcurrency int
 	// MaxAttempts is the SDK's attempts per call (adaptive retry mode).
 	MaxAttempts int

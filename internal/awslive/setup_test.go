@@ -343,10 +343,9 @@ func (w *world) build() {
 	w.logGroup(usA, "/aws/lambda/worker", 30)
 	w.alarm(usA, "worker-invocations", "Invocations", "worker")
 
-	// Account A, eu-west-1: a function with the same name as one in us-east-1.
-	// It cannot write its logs.
+	// Account A, eu-west-1: a function that cannot write its logs.
 	euRole := w.role(euA, "eu-orders-role", lambdaTrust, nil)
-	w.function(euA, &lambda.CreateFunctionInput{FunctionName: aws.String("orders"), Runtime: ltypes.RuntimePython312, Role: aws.String(euRole)})
+	w.function(euA, &lambda.CreateFunctionInput{FunctionName: aws.String("orders-eu"), Runtime: ltypes.RuntimePython312, Role: aws.String(euRole)})
 
 	// An administrator task, tagged, its role under a permissions boundary.
 	ic := iam.NewFromConfig(euA)

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/aws/smithy-go/encoding/cbor"
@@ -34,9 +35,28 @@ type Synthetic struct {
 	Account   string
 	Regions   []string
 	Functions int
-	// PerRegion is Functions / len(Regions) (computed).
 	perRegion int
 	created   string
+	// pages caches the listing pages: the backend's own work is not what a
+	// benchmark of the collector measures.
+	pages sync.Map // key -> []byte
+}
+
+// cached returns the body for key, building it once.
+func (s *Synthetic) cached(key string, build func() []byte) []byte {
+	if b, ok := s.pages.Load(key); ok {
+		return b.([]byte)
+	}
+	b := build()
+	s.pages.Store(key, b)
+	return b
+}
+
+func writeBody(w http.ResponseWriter, contentType string, body []byte) {
+	w.Header().Set("Content-Type", contentType)
+	w.Header().Set("X-Amzn-RequestId", requestID())
+	w.WriteHeader(200)
+	_, _ = w.Write(body)
 }
 
 // NewSynthetic returns a synthetic account.
@@ -109,25 +129,29 @@ func (s *Synthetic) ServeAPI(w http.ResponseWriter, r *Request) {
 	case "sts:GetCallerIdentity":
 		writeXML(w, 200, stsIdentity{Xmlns: "https://sts.amazonaws.com/doc/2011-06-15/", Arn: "arn:aws:iam::" + s.Account + ":user/bench", UserID: "AIDABENCH", Account: s.Account, RequestID: requestID()})
 	case "lambda:ListFunctions":
-		start, _ := strconv.Atoi(q.Get("Marker"))
-		size, _ := strconv.Atoi(q.Get("MaxItems"))
-		if size <= 0 || size > 50 {
-			size = 50
-		}
-		n := 0
-		if ri >= 0 {
-			n = s.perRegion
-		}
-		end := min(start+size, n)
-		fns := []map[string]any{}
-		for i := start; i < end; i++ {
-			fns = append(fns, s.config(r.Region, i))
-		}
-		out := map[string]any{"Functions": fns}
-		if end < n {
-			out["NextMarker"] = strconv.Itoa(end)
-		}
-		writeJSON(w, 200, out)
+		body := s.cached("lf/"+r.Region+"/"+q.Get("Marker")+"/"+q.Get("MaxItems"), func() []byte {
+			start, _ := strconv.Atoi(q.Get("Marker"))
+			size, _ := strconv.Atoi(q.Get("MaxItems"))
+			if size <= 0 || size > 50 {
+				size = 50
+			}
+			n := 0
+			if ri >= 0 {
+				n = s.perRegion
+			}
+			end := min(start+size, n)
+			fns := []map[string]any{}
+			for i := start; i < end; i++ {
+				fns = append(fns, s.config(r.Region, i))
+			}
+			out := map[string]any{"Functions": fns}
+			if end < n {
+				out["NextMarker"] = strconv.Itoa(end)
+			}
+			b, _ := json.Marshal(out)
+			return b
+		})
+		writeBody(w, "application/json", body)
 	case "lambda:GetPolicy":
 		i := s.fnIndex(r.Params["FunctionName"])
 		if i%4 == 3 {
@@ -173,7 +197,11 @@ func (s *Synthetic) ServeAPI(w http.ResponseWriter, r *Request) {
 	case "lambda:ListCodeSigningConfigs":
 		writeJSON(w, 200, map[string]any{"CodeSigningConfigs": []any{}})
 	case "iam:GetAccountAuthorizationDetails":
-		s.authDetails(w, form.Get("Marker"))
+		writeBody(w, "text/xml", s.cached("gaad/"+form.Get("Marker"), func() []byte {
+			rec := newBuffer()
+			s.authDetails(rec, form.Get("Marker"))
+			return rec.body.Bytes()
+		}))
 	case "iam:GenerateServiceLastAccessedDetails":
 		writeXML(w, 200, generateLastAccessed{Xmlns: iamNS, JobID: "job-" + url.PathEscape(form.Get("Arn")), RequestID: requestID()})
 	case "iam:GetServiceLastAccessedDetails":

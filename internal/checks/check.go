@@ -160,7 +160,22 @@ func Run(env *Env, selected []*Check) []result.Result {
 			out = append(out, c.result(f))
 		}
 	}
-	result.Sort(out)
+	return sortedResults(out)
+}
+
+// sortedResults returns rs in output order (result.Sort's order: stable,
+// by result.Less). It sorts indices rather than moving the large results
+// around while sorting, which matters with hundreds of thousands of them.
+func sortedResults(rs []result.Result) []result.Result {
+	idx := make([]int32, len(rs))
+	for i := range idx {
+		idx[i] = int32(i)
+	}
+	sort.SliceStable(idx, func(i, j int) bool { return result.Less(rs[idx[i]], rs[idx[j]]) })
+	out := make([]result.Result, len(rs))
+	for i, j := range idx {
+		out[i] = rs[j]
+	}
 	return out
 }
 

@@ -8,7 +8,11 @@ import (
 	"github.com/lambdawarden/lambdawarden/internal/result"
 )
 
-// checkCHG02 is LW-CHG-02: deployed by a pipeline, not by hand.
+// checkCHG02 is LW-CHG-02: deployed by a pipeline, not by hand. The catalog
+// column is LIVE; an IaC function gets a result only when the scan was given
+// CloudTrail logs (`scan --cloudtrail`), which fill its last deployment
+// (known, or unknown when the logs hold none). Without them an IaC function
+// yields no result.
 func checkCHG02() *Check {
 	fams := liveOnly()
 	return &Check{
@@ -19,12 +23,16 @@ func checkCHG02() *Check {
 		Families:    fams,
 		Semantics:   "FAIL if the last UpdateFunctionCode / CreateFunction (CloudTrail, 90 days) was made by an IAM user or console session rather than a role in `settings.deploy_roles`; UNKNOWN without CloudTrail access.",
 		Remediation: "Deploy only through the CI/CD pipeline's role, list that role in settings.deploy_roles, and remove lambda:UpdateFunctionCode / CreateFunction from human users and console roles.",
-		Run:         perFunction(fams, evalCHG02),
+		// Evaluated on IaC functions too, where CloudTrail data is present.
+		Run: perFunction(iacAndLive(), evalCHG02),
 	}
 }
 
 func evalCHG02(env *Env, f *inventory.Function) (Finding, bool) {
 	ld := f.LastDeployment
+	if f.Source.Family() != inventory.FamilyLIVE && ld.IsAbsent() {
+		return Finding{}, false
+	}
 	d, ok := ld.Get()
 	switch {
 	case ld.IsUnknown():

@@ -146,10 +146,20 @@ func iam07PassMessage(ps *rolePolicySet, group, own string) string {
 	if len(patterns) == 0 {
 		return fmt.Sprintf("role %q grants no log write actions (logs:CreateLogStream, logs:PutLogEvents), so the function cannot write its logs (see LW-LOG-08)", ps.RoleName)
 	}
+	var wide []string
+	for _, p := range patterns {
+		if _, ok := logGroupOfPattern(p); !ok || logPatternWider(p, group, true) {
+			wide = append(wide, p)
+		}
+	}
+	if len(wide) > 0 {
+		// The check passed, so a Deny cancels these grants beyond the group.
+		return fmt.Sprintf("role %q grants log writes on %s, but a Deny keeps them within %s", ps.RoleName, iamList(wide, 2), own)
+	}
 	streams := false
 	for _, p := range patterns {
-		name, ok := logGroupOfPattern(p)
-		if !ok || name != group {
+		name, _ := logGroupOfPattern(p)
+		if name != group {
 			return fmt.Sprintf("role %q writes logs only to specific log groups: %s", ps.RoleName, iamList(patterns, 3))
 		}
 		streams = streams || !strings.HasSuffix(p, "log-group:"+name)

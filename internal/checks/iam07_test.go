@@ -42,7 +42,7 @@ func TestIAM07(t *testing.T) {
 			edit: func(f *inventory.Function) { f.LogGroup = inventory.Of("/app/orders", iamLoc(5)) }, want: result.Pass},
 		{name: "deny outside the own log group cancels", inv: iamSingle(iamWithInline(iamBasicRole(), "guard", 30, iampolicy.Statement{
 			Effect: iampolicy.Deny, Actions: iamActs("logs:CreateLogStream", "logs:PutLogEvents"), NotResources: []string{own}, NotResourceSet: true, Loc: iamLoc(31)})),
-			want: result.Pass},
+			want: result.Pass, msg: []string{"grants log writes on *, but a Deny keeps them within " + own}},
 		{name: "unknown function name with star still fails", inv: iamSingle(iamBasicRole()),
 			edit: func(f *inventory.Function) {
 				f.Name = inventory.UnknownValue[string]("var.name has no value", iamLoc(2))

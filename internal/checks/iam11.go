@@ -9,7 +9,11 @@ import (
 	"github.com/lambdawarden/lambdawarden/internal/result"
 )
 
-// checkIAM11 is LW-IAM-11: no unused permissions (live only).
+// checkIAM11 is LW-IAM-11: no unused permissions. The catalog column is
+// LIVE (IAM last-accessed data); an IaC function gets a result only when the
+// scan was given CloudTrail logs (`scan --cloudtrail`), which fill the role's
+// last-accessed rows. Without them an IaC function yields no result, as the
+// catalog says for a "no" column.
 func checkIAM11() *Check {
 	fams := liveOnly()
 	return &Check{
@@ -20,7 +24,8 @@ func checkIAM11() *Check {
 		Families:    fams,
 		Semantics:   "FAIL for each service the role may use but has not used in `settings.unused_days` (default 90), from IAM last-accessed data. UNKNOWN when that data is not available.",
 		Remediation: "Remove the permissions for the services the role has not used (IAM last-accessed data in the console shows them), or generate a least-privilege policy with `lambdawarden policy generate`.",
-		Run:         perFunction(fams, evalIAM11),
+		// Evaluated on IaC functions too, where CloudTrail data is present.
+		Run: perFunction(iacAndLive(), evalIAM11),
 	}
 }
 
@@ -28,6 +33,10 @@ func checkIAM11() *Check {
 // settings.unused_days; one result lists them all.
 func evalIAM11(env *Env, f *inventory.Function) (Finding, bool) {
 	role, _, gap, gapLoc := functionRole(env, f)
+	live := f.Source.Family() == inventory.FamilyLIVE
+	if !live && (role == nil || role.LastAccessed.IsAbsent()) {
+		return Finding{}, false
+	}
 	if role == nil {
 		return roleUnknown(gap, gapLoc), true
 	}

@@ -30,7 +30,12 @@ func TestIAM11(t *testing.T) {
 	}
 	recent := inventory.ServiceAccess{Namespace: "dynamodb", LastAccessed: "2026-11-20T08:00:00Z"}
 	runIAMCases(t, checkIAM11(), []iamCase{
-		{name: "not evaluated on Terraform", inv: iamSingle(iamBasicRole()), noResult: true},
+		{name: "not evaluated on Terraform without CloudTrail data", inv: iamSingle(iamBasicRole()), noResult: true},
+		{name: "Terraform with CloudTrail data is evaluated", inv: func() *inventory.Inventory {
+			r := iamBasicRole()
+			r.LastAccessed = rows(inventory.ServiceAccess{Namespace: "s3"})
+			return iamSingle(r)
+		}(), want: result.Fail, msg: []string{"s3 (never used)"}},
 		{name: "all used passes", fn: fn, inv: liveWithAccess(rows(recent, inventory.ServiceAccess{Namespace: "logs", LastAccessed: "2026-10-01T00:00:00Z"})),
 			want: result.Pass, msg: []string{"used all 2 of its services in the last 90 days"}},
 		{name: "unused services fail in one result", fn: fn, inv: liveWithAccess(rows(recent,

@@ -217,3 +217,27 @@ func TestLOG07(t *testing.T) {
 		{name: "unresolved layer list", inv: oInv(oFn(func(f *inventory.Function) { f.Layers = oU[[]inventory.Value[inventory.Ref]](7) })), want: result.Unknown},
 	})
 }
+
+// FuzzInsightsQuery: the reader never panics, and what it reads is
+// consistent.
+func FuzzInsightsQuery(f *testing.F) {
+	for _, s := range []string{
+		`SELECT SUM(Errors) FROM SCHEMA("AWS/Lambda", FunctionName) WHERE FunctionName = 'a'`,
+		`SELECT SUM(Errors) FROM "AWS/Lambda" WHERE FunctionName IN ('a', 'b') OR FunctionName = 'c' GROUP BY FunctionName ORDER BY SUM() DESC LIMIT 3`,
+		`SELECT SUM(Errors) FROM SCHEMA("AWS/Lambda"`, `100*e/i`, `SELECT(`, `'`, `"a\"b"`, ``,
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, expr string) {
+		q, ok := parseInsightsQuery(expr)
+		if !ok {
+			return
+		}
+		if q.All && (q.Maybe || len(q.Functions) > 0) {
+			t.Fatalf("inconsistent %+v", q)
+		}
+		if len(q.MaybeFunctions) > 0 && !q.Maybe {
+			t.Fatalf("inconsistent %+v", q)
+		}
+	})
+}

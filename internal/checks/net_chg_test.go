@@ -130,7 +130,11 @@ func TestCHG02(t *testing.T) {
 	roles := DefaultSettings()
 	roles.DeployRoles = []string{"deployer"}
 	oRun(t, checkCHG02(), []oCase{
-		{name: "iac yields nothing", inv: oInv(oFn()), want: ""},
+		{name: "iac without cloudtrail data yields nothing", inv: oInv(oFn()), want: ""},
+		{name: "iac with cloudtrail data is evaluated", inv: oInv(oFn(deploy(user))), settings: &roles, want: result.Fail, msg: "user/alice"},
+		{name: "iac with logs but no deployment is unknown", inv: oInv(oFn(func(f *inventory.Function) {
+			f.LastDeployment = inventory.UnknownValue[inventory.Deployment]("no deployment in the CloudTrail logs", f.Loc)
+		})), want: result.Unknown},
 		{name: "pipeline role", inv: oInv(oLive(deploy(pipeline))), settings: &roles, want: result.Pass},
 		{name: "pipeline role by glob arn", inv: oInv(oLive(deploy(pipeline))), settings: &Settings{DeployRoles: []string{"arn:aws:iam::*:role/deploy*"}}, want: result.Pass},
 		{name: "role outside deploy roles", inv: oInv(oLive(deploy(other))), settings: &roles, want: result.Fail, msg: "role/admin"},

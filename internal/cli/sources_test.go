@@ -16,8 +16,11 @@ type scanDoc struct {
 	Summary struct{ Functions, Results int }
 	Errors  []struct{ Source, Message string }
 	Results []struct {
+		CheckID  string `json:"check_id"`
+		Status   string
 		Resource struct{ Kind, ID, Name string }
 		Location *struct{ File string }
+		Waiver   *struct{ Source string }
 	}
 }
 
@@ -86,6 +89,16 @@ func TestSourcesReadEachInputOnce(t *testing.T) {
 	wantFns := []string{"Fn inputs-cdk-fn", "Fn inputs-sam-fn", "hello packaged-prod-hello"}
 	if got := doc.functions(); !slices.Equal(got, wantFns) || doc.Summary.Functions != len(wantFns) {
 		t.Errorf("functions (%d): got %q, want %q", doc.Summary.Functions, got, wantFns)
+	}
+	// The packaged service's inline waiver is in serverless.yml only.
+	var waived []string
+	for _, r := range doc.Results {
+		if r.Status == "WAIVED" {
+			waived = append(waived, r.CheckID+" "+r.Resource.ID+" "+r.Waiver.Source)
+		}
+	}
+	if want := []string{"LW-INV-07 hello internal/cli/testdata/inputs/sls/serverless.yml:15"}; !slices.Equal(waived, want) {
+		t.Errorf("waived = %q, want %q", waived, want)
 	}
 }
 

@@ -199,7 +199,10 @@ type EnvVar struct {
 	// Reference is true when the value comes from elsewhere rather than being
 	// written in the scanned code: another resource's attribute, an input
 	// variable without a literal value, a dynamic reference
-	// ({{resolve:...}}, ${ssm:...}). A reference is never a plaintext secret.
+	// ({{resolve:...}}, ${ssm:...}). A reference is not itself a plaintext
+	// secret, but literal text around it (a password in a connection URL
+	// whose host is a reference) still is: LW-SEC-01 matches the credential
+	// formats on every known value.
 	Reference bool `json:"reference,omitempty"`
 	// Redacted is true when a collector replaced a secret-looking value with
 	// a redacted form (snapshots); Value then holds the redaction and

@@ -87,6 +87,9 @@ func (s *Source) loadGenerated(ctx context.Context, t *scan.Tree, input, genInpu
 			inv.Waivers[i].ResourceID = k
 		}
 	}
+	// The framework does not write the functions' `lambdawarden: {ignore}`
+	// keys into the template: the inline waivers come from the service file.
+	inv.Waivers = append(inv.Waivers, s.loadService(ctx, t, input, opts).Waivers...)
 	inv.Sources = []inventory.Source{{Kind: inventory.Serverless, Path: displayPath(t, genInput)}}
 	return inv
 }

@@ -309,6 +309,10 @@ func TestGeneratedTemplatePreferred(t *testing.T) {
 	if inv.Sources[0].Path != "generated/.serverless/cloudformation-template-update-stack.json" {
 		t.Errorf("source %+v", inv.Sources)
 	}
+	// The template has no inline waivers: they come from the service file.
+	if len(inv.Waivers) != 1 || inv.Waivers[0].ResourceID != "my-api" || inv.Waivers[0].Check != "LW-INV-07" || inv.Waivers[0].File != "generated/serverless.yml" {
+		t.Errorf("waivers = %+v, want the service file's LW-INV-07 on my-api", inv.Waivers)
+	}
 	// Without a loader, the service file is read.
 	inv = load(t, "generated")
 	if len(inv.Functions) != 1 || inv.Functions[0].ID != "my-api" || inv.Sources[0].Path != "generated/serverless.yml" {

@@ -224,6 +224,18 @@ func (s *Source) Load(ctx context.Context, t *scan.Tree, input string, opts scan
 		s.cfg.Logger.InfoContext(ctx, "serverless: a packaged template exists but no CloudFormation loader is configured; reading the service file",
 			"service", file, "template", path.Join(path.Dir(file), GeneratedTemplate))
 	}
+	return s.loadService(ctx, t, input, opts)
+}
+
+// loadService reads the service file input itself.
+func (s *Source) loadService(ctx context.Context, t *scan.Tree, input string, opts scan.LoadOptions) *inventory.Inventory {
+	file := displayPath(t, input)
+	disk := diskPath(t, input)
+	inv := &inventory.Inventory{Sources: []inventory.Source{{Kind: inventory.Serverless, Path: file}}}
+	fail := func(line int, format string, args ...any) *inventory.Inventory {
+		inv.Errors = append(inv.Errors, inventory.Error{Source: file, Line: line, Message: fmt.Sprintf(format, args...)})
+		return inv
+	}
 	data, err := readLimited(disk, s.cfg.Limits.MaxBytes)
 	if err != nil {
 		return fail(0, "%v", err)

@@ -9,7 +9,7 @@ import (
 
 // pieceSize is the size a large native-syntax file is parsed in (see
 // parseNative).
-const pieceSize = 16 << 10
+const pieceSize = 1 << 10
 
 // parseNative parses a native-syntax configuration file into the body
 // hclsyntax.ParseConfig returns for it.
@@ -27,7 +27,9 @@ const pieceSize = 16 << 10
 // whole instead. A piece that does parse cleanly ends where the whole file
 // is between two top-level items, so its tokens and blocks are those of the
 // whole file, positions included (each piece starts at its own line,
-// column and byte offset).
+// column and byte offset) - provided the next piece is lexed as it would be
+// there: the one thing the lexer treats differently at the start of its
+// input is a byte order mark, so a piece may not start with one.
 func parseNative(src []byte, name string) (hcl.Body, hcl.Diagnostics) {
 	start := hcl.Pos{Line: 1, Column: 1}
 	if len(src) >= 2*pieceSize {
@@ -48,6 +50,10 @@ func parsePieces(src []byte, name string, size int) *hclsyntax.Body {
 	var out *hclsyntax.Body
 	pos := hcl.Pos{Line: 1, Column: 1}
 	for off := 0; off < len(src); {
+		if off > 0 && bytes.HasPrefix(src[off:], utf8BOM) {
+			// Skipped at the start of an input, invalid anywhere else.
+			return nil
+		}
 		end := pieceEnd(src, off+size)
 		if len(src)-end < size/2 {
 			end = len(src) // no small last piece
@@ -73,6 +79,8 @@ func parsePieces(src []byte, name string, size int) *hclsyntax.Body {
 	}
 	return out
 }
+
+var utf8BOM = []byte{0xef, 0xbb, 0xbf}
 
 // pieceEnd returns the offset just after the first line at or after from
 // that holds only "}" (and trailing white space), or len(src).

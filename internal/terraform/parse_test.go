@@ -28,6 +28,7 @@ var trickyPieces = []string{
 	"\xef\xbb\xbfresource \"a\" \"b\" {\n}\nresource \"c\" \"d\" {\n}\n",
 	"resource \"a\" \"b\" {\n}\n}\nresource \"c\" \"d\" {\n}\n",
 	"resource \"a\" \"b\" {\n}\n# }\nresource \"c\" \"d\" {\n}\n",
+	"resource \"a\" \"b\" {\n}\n\xef\xbb\xbfresource \"c\" \"d\" {\n}\n",
 }
 
 // TestParsePieces checks that parsing in pieces gives exactly the body that

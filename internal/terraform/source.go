@@ -182,9 +182,20 @@ func (l *loader) run(files []string) []Instance {
 	l.rootVars = l.loadRootVars()
 	def := l.loadModule(l.rootDir, files)
 	root := l.newModInst(def, "", nil, nil, nil)
-	var out []Instance
+	n := 0
+	for _, rc := range def.resources {
+		if collected(rc) {
+			n++
+		}
+	}
+	out := make([]Instance, 0, n) // enough unless count, for_each or modules add more
 	l.collect(root, &out)
 	return out
+}
+
+// collected reports whether the instances of a block are mapped.
+func collected(rc *resourceConfig) bool {
+	return rc.mode == Managed && mappedTypes[rc.typ] || rc.mode == Data && rc.typ == "archive_file"
 }
 
 func (l *loader) collect(m *modInst, out *[]Instance) {
@@ -192,7 +203,7 @@ func (l *loader) collect(m *modInst, out *[]Instance) {
 		if l.ctx.Err() != nil {
 			return
 		}
-		if !(rc.mode == Managed && mappedTypes[rc.typ] || rc.mode == Data && rc.typ == "archive_file") {
+		if !collected(rc) {
 			continue
 		}
 		for _, ri := range m.instances(rc).insts {
