@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"sort"
+	"strings"
 	"strconv"
 	"syscall"
 	"testing"
@@ -25,10 +27,11 @@ type benchCase struct {
 	throttle float64
 }
 
-const (
-	benchLatency     = 20 * time.Millisecond
-	benchConcurrency = 64
-)
+// The run uses the collector's defaults: 32 calls in flight per account
+// (16 per region); the floor divides by 32.
+const benchLatency = 20 * time.Millisecond
+
+var benchConcurrency = awslive.DefaultConfig().Concurrency
 
 // benchFunctions is 10,000, or LW_BENCH_FUNCTIONS for a quicker look.
 var benchFunctions = func() int {
@@ -59,8 +62,7 @@ func BenchmarkCollect10k(b *testing.B) {
 			for i := 0; i < b.N; i++ {
 				p.ResetCalls()
 				c := awslive.New(awslive.Config{
-					Regions: benchRegions, Endpoint: p.URL, Concurrency: benchConcurrency, RegionConcurrency: benchConcurrency,
-					MaxBackoff: 200 * time.Millisecond,
+					Regions: benchRegions, Endpoint: p.URL,
 					LoadOptions: []func(*config.LoadOptions) error{
 						config.WithCredentialsProvider(credentials.NewStaticCredentialsProvider("testing", "testing", "")),
 						config.WithRegion("us-east-1"),
@@ -85,10 +87,26 @@ func BenchmarkCollect10k(b *testing.B) {
 					}
 				}
 				calls += len(p.Calls())
+				if i == 0 {
+					byOp := map[string]int{}
+					for _, c := range p.Calls() {
+						byOp[c.Service+":"+c.Operation]++
+					}
+					ops := make([]string, 0, len(byOp))
+					for op := range byOp {
+						ops = append(ops, op)
+					}
+					sort.Slice(ops, func(a, b int) bool { return byOp[ops[a]] > byOp[ops[b]] })
+					var parts []string
+					for _, op := range ops {
+						parts = append(parts, fmt.Sprintf("%s %.3f", op, float64(byOp[op])/float64(len(inv.Functions))))
+					}
+					b.Logf("calls per function by operation: %s", strings.Join(parts, ", "))
+				}
 				fns += len(inv.Functions)
 			}
 			perFn := float64(calls) / float64(fns)
-			floor := time.Duration(float64(calls/b.N) * float64(benchLatency) / benchConcurrency)
+			floor := time.Duration(float64(calls/b.N) * float64(benchLatency) / float64(benchConcurrency))
 			avg := wall / time.Duration(b.N)
 			b.ReportMetric(perFn, "calls/function")
 			b.ReportMetric(avg.Seconds(), "wall-s")
@@ -98,7 +116,6 @@ func BenchmarkCollect10k(b *testing.B) {
 			b.Logf("%s: %d functions, %d calls (%.2f per function), wall %s, floor %s (%.2fx), CPU %s (collector, SDK and proxy together)",
 				bc.name, benchFunctions, calls/b.N, perFn, avg.Round(time.Millisecond), floor.Round(time.Millisecond), float64(avg)/float64(floor),
 				(cpu / time.Duration(b.N)).Round(time.Millisecond))
-			_ = fmt.Sprint
 		})
 	}
 }

@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	ltypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
 
 	"github.com/lambdawarden/lambdawarden/internal/iampolicy"
 	"github.com/lambdawarden/lambdawarden/internal/inventory"
@@ -482,5 +481,3 @@ func qualifier(arn string) string {
 	}
 	return ""
 }
-
-var _ = ltypes.PackageTypeZip

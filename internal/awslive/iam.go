@@ -76,7 +76,7 @@ func newIAMRun(a *acctRun) *iamRun {
 // clientPool is how many clients of a service share n calls in flight: the
 // SDK's adaptive retry limits each client's rate on its own, so a few
 // clients keep a throttled scan moving while each still backs off.
-func clientPool(n int) int { return max(1, n/4) }
+func clientPool(n int) int { return max(1, n/2) }
 
 // pooled returns the next client of the pool.
 func (r *iamRun) pooled() *iam.Client { return r.clients[r.next.Add(1)%uint64(len(r.clients))] }

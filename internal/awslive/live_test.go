@@ -13,7 +13,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 
@@ -221,8 +220,6 @@ func lineDiff(want, got []string) string {
 	}
 	return b.String()
 }
-
-var _ = aws.String
 
 // TestLiveAccessDenied denies chosen calls: exactly the checks that need
 // what those calls tell become UNKNOWN, in the scope denied, the failed

@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"testing"
 	"time"
@@ -366,5 +365,4 @@ func (w *world) build() {
 	w.function(euB, &lambda.CreateFunctionInput{FunctionName: aws.String("billing"), Runtime: ltypes.RuntimeJava21, Role: aws.String(bRole),
 		Handler: aws.String("example.Handler::handleRequest")})
 	w.logGroup(euB, "/aws/lambda/billing", 365)
-	_ = fmt.Sprint
 }

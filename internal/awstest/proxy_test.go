@@ -29,8 +29,8 @@ func TestIdentify(t *testing.T) {
 	}
 	tests := []struct {
 		name, method, path, target, body, service string
-		wantOp                                     string
-		wantParams                                 map[string]string
+		wantOp                                    string
+		wantParams                                map[string]string
 	}{
 		{"rest with an escaped ARN", "GET", "/2015-03-31/functions/arn%3Aaws%3Alambda%3Aeu-west-1%3A1%3Afunction%3Af/policy", "", "", "lambda",
 			"GetPolicy", map[string]string{"FunctionName": "arn:aws:lambda:eu-west-1:1:function:f"}},

@@ -87,6 +87,8 @@ func TestScanExitCodes(t *testing.T) {
 		{"UNKNOWN does not fail by default", []string{"scan", fake + "unknown"}, ExitOK, "1 unknown", ""},
 		{"--fail-on-unknown", []string{"scan", "--fail-on-unknown", fake + "unknown"}, ExitFindings, "1 unknown", ""},
 		{"--fail-on-unknown below --fail-on", []string{"scan", "--fail-on-unknown", "--fail-on", "critical", fake + "unknown"}, ExitOK, "1 unknown", ""},
+		{"fail_on_unknown in the config", []string{"scan", "--config", fake + "failunknown.yaml", fake + "unknown"}, ExitFindings, "1 unknown", ""},
+		{"--fail-on-unknown=false wins over the config", []string{"scan", "--config", fake + "failunknown.yaml", "--fail-on-unknown=false", fake + "unknown"}, ExitOK, "1 unknown", ""},
 		{"--fail-on-unknown with --fail-on none", []string{"scan", "--fail-on-unknown", "--fail-on", "none", fake + "unknown"}, ExitOK, "1 unknown", ""},
 		{"json report on stdout, error note on stderr", []string{"scan", "--format", "json", fake + "broken"}, ExitError, `"schema_version": 1`, "1 input could not be read"},
 		{"quiet", []string{"scan", "-q", "--format", "json", fake + "broken"}, ExitError, `"errors"`, ""},
@@ -241,7 +243,7 @@ func TestVersion(t *testing.T) {
 func TestHelp(t *testing.T) {
 	r := runCLI(t, "scan", "--help")
 	for _, flag := range []string{"--format", "--output", "--fail-on", "--fail-on-unknown", "--checks", "--skip-checks", "--min-severity",
-		"--config", "--all", "--quiet", "--no-color", "--no-progress", "--timestamps", "--var-file", "--var", "--cfn-param", "--stage"} {
+		"--config", "--all", "--quiet", "--no-color", "--no-progress", "--timestamps", "--var-file", "--var", "--cfn-param", "--stage", "--vuln-db"} {
 		if !strings.Contains(r.stdout, flag+" ") {
 			t.Errorf("scan --help does not list %s", flag)
 		}

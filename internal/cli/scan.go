@@ -16,6 +16,7 @@ import (
 	"github.com/lambdawarden/lambdawarden/internal/checks"
 	"github.com/lambdawarden/lambdawarden/internal/config"
 	"github.com/lambdawarden/lambdawarden/internal/pkgscan"
+	"github.com/lambdawarden/lambdawarden/internal/pkgscan/osv"
 	"github.com/lambdawarden/lambdawarden/internal/report"
 	"github.com/lambdawarden/lambdawarden/internal/result"
 	"github.com/lambdawarden/lambdawarden/internal/scan"
@@ -40,6 +41,7 @@ type scanFlags struct {
 	vars          []string
 	cfnParams     []string
 	stage         string
+	vulnDB        string
 }
 
 func newScanCommand(a *App) *cobra.Command {
@@ -51,8 +53,9 @@ func newScanCommand(a *App) *cobra.Command {
 inventory of Lambda functions and what surrounds them, runs the check catalog and
 reports every result.
 
-Exit codes: 0 no FAIL at or above --fail-on; 1 at least one; 2 usage error, or some
-input could not be read (whatever could be read is still checked and reported).`,
+Exit codes: 0 no FAIL at or above --fail-on; 1 at least one (with --fail-on-unknown,
+or an UNKNOWN); 2 usage error, some input could not be read (whatever could be read is
+still checked and reported), or interrupted (Ctrl-C; a second one exits at once).`,
 		Example: `  lambdawarden scan ./infra
   lambdawarden scan --format sarif=results.sarif --format text .
   lambdawarden scan --fail-on high --skip-checks 'LW-NET-*' infra/`,
@@ -92,6 +95,7 @@ func addLoadFlags(cmd *cobra.Command, f *scanFlags) {
 	fl.StringArrayVar(&f.vars, "var", nil, "Terraform: set a variable, `NAME=VALUE` (repeatable)")
 	fl.StringArrayVar(&f.cfnParams, "cfn-param", nil, "CloudFormation: set a parameter, `KEY=VALUE` (repeatable)")
 	fl.StringVar(&f.stage, "stage", "", "Serverless Framework: the `STAGE` to resolve (default dev)")
+	fl.StringVar(&f.vulnDB, "vuln-db", "", "local OSV database `DIR` for LW-RUN-04 (OSV JSON records, or osv.dev's per-ecosystem all.zip exports)")
 	addScanCloudTrailFlag(cmd)
 }
 
@@ -109,11 +113,13 @@ type scanPlan struct {
 	failOn        result.Severity
 	failNever     bool
 	failOnUnknown bool
-	showPass      bool
-	quiet         bool
-	noColor       bool
-	noProgress    bool
-	timestamps    bool
+	// vulnProblems returns the --vuln-db records that could not be read.
+	vulnProblems func() []string
+	showPass     bool
+	quiet        bool
+	noColor      bool
+	noProgress   bool
+	timestamps   bool
 }
 
 func (a *App) runScan(cmd *cobra.Command, args []string, f *scanFlags) error {
@@ -239,6 +245,11 @@ func (a *App) execute(cmd *cobra.Command, plan *scanPlan, log *slog.Logger, path
 	for _, u := range out.UnusedWaivers {
 		log.Warn("waiver matched no failing result; remove it if the finding is fixed", "waiver", u)
 	}
+	if plan.vulnProblems != nil {
+		for _, p := range plan.vulnProblems() {
+			log.Warn("--vuln-db: a record could not be read and was skipped", "problem", p)
+		}
+	}
 	return out, nil
 }
 
@@ -340,7 +351,21 @@ func (a *App) plan(cmd *cobra.Command, paths []string, f *scanFlags, cfg *config
 		}
 	}
 
+	vulnDir := cfg.VulnDB
+	if changed("vuln-db") {
+		vulnDir = f.vulnDB
+	}
+	var vulnDB checks.VulnDB
+	if vulnDir != "" {
+		db, err := osv.Open(vulnDir)
+		if err != nil {
+			return nil, usageError("--vuln-db: %v", err)
+		}
+		vulnDB, p.vulnProblems = db, db.Problems
+	}
+
 	p.opts = scan.Options{
+		VulnDB:            vulnDB,
 		Paths:             paths,
 		Load:              load,
 		Catalog:           catalog,

@@ -56,6 +56,8 @@ type Config struct {
 	Vars      map[string]string `yaml:"vars"`
 	CFNParams map[string]string `yaml:"cfn_params"`
 	Stage     string            `yaml:"stage"`
+	// VulnDB is a local OSV database folder, like --vuln-db.
+	VulnDB string `yaml:"vuln_db"`
 
 	// Path is the file the config was read from ("" for none).
 	Path string `yaml:"-"`
@@ -132,8 +134,8 @@ func Locate(paths []string) string {
 	return ""
 }
 
-// Load reads a config file. Relative paths in it (output, var_files) are
-// taken as relative to the file's folder.
+// Load reads a config file. Relative paths in it (output, var_files,
+// vuln_db, format files) are taken as relative to the file's folder.
 func Load(path string) (*Config, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -146,6 +148,9 @@ func Load(path string) (*Config, error) {
 	dir := filepath.Dir(path)
 	if c.Output != "" && !filepath.IsAbs(c.Output) {
 		c.Output = filepath.Join(dir, c.Output)
+	}
+	if c.VulnDB != "" && !filepath.IsAbs(c.VulnDB) {
+		c.VulnDB = filepath.Join(dir, c.VulnDB)
 	}
 	for i, f := range c.VarFiles {
 		if !filepath.IsAbs(f) {

@@ -14,6 +14,7 @@ import (
 func TestParse(t *testing.T) {
 	full := `# the spec's example
 fail_on: high
+fail_on_unknown: true
 checks: {skip: [LW-NET-01]}
 severity_overrides: {LW-INV-07: medium}
 settings:
@@ -42,7 +43,7 @@ vars: {region: eu-west-1}
 	if !reflect.DeepEqual(c.Settings, want) {
 		t.Errorf("Settings = %+v\nwant %+v", c.Settings, want)
 	}
-	if c.FailOn != "high" || !c.IsSet("fail_on") || c.IsSet("min_severity") {
+	if c.FailOn != "high" || !c.FailOnUnknown || !c.IsSet("fail_on") || c.IsSet("min_severity") {
 		t.Errorf("FailOn = %q, IsSet(fail_on) = %v, IsSet(min_severity) = %v", c.FailOn, c.IsSet("fail_on"), c.IsSet("min_severity"))
 	}
 	if !reflect.DeepEqual([]string(c.Checks.Skip), []string{"LW-NET-01"}) {
@@ -51,11 +52,11 @@ vars: {region: eu-west-1}
 	if got := c.ParsedSeverityOverrides(); got["LW-INV-07"] != result.Medium {
 		t.Errorf("overrides = %v", got)
 	}
-	wantW := []Waiver{{Check: "LW-INV-07", Resource: "aws_lambda_function.batch_*", Reason: "bounded by the SQS batch size", Expires: "2027-06-30", Line: 13}}
+	wantW := []Waiver{{Check: "LW-INV-07", Resource: "aws_lambda_function.batch_*", Reason: "bounded by the SQS batch size", Expires: "2027-06-30", Line: 14}}
 	if !reflect.DeepEqual(c.Waivers, wantW) {
 		t.Errorf("Waivers = %+v\nwant %+v", c.Waivers, wantW)
 	}
-	if rules := c.WaiverRules(); len(rules) != 1 || rules[0].Source != "cfg.yaml:13" || rules[0].Line != 13 {
+	if rules := c.WaiverRules(); len(rules) != 1 || rules[0].Source != "cfg.yaml:14" || rules[0].Line != 14 {
 		t.Errorf("WaiverRules = %+v", rules)
 	}
 	if !reflect.DeepEqual([]string(c.Format), []string{"text", "sarif=out/results.sarif"}) || !reflect.DeepEqual([]string(c.VarFiles), []string{"prod.tfvars"}) {

@@ -36,6 +36,9 @@ type Options struct {
 	Selection checks.Selection
 	// Settings are the checks' thresholds (start from checks.DefaultSettings()).
 	Settings checks.Settings
+	// VulnDB is the vulnerability database LW-RUN-04 matches dependencies
+	// against (--vuln-db); nil when none is given.
+	VulnDB checks.VulnDB
 	// SeverityOverrides replace the severity of every result of a check.
 	SeverityOverrides map[string]result.Severity
 	// MinSeverity drops results below it.
@@ -122,7 +125,7 @@ func Run(ctx context.Context, opts Options) (*Outcome, error) {
 	start = time.Now()
 
 	selected := overrideSeverities(checks.Select(opts.Catalog, opts.Selection, opts.Settings), opts.SeverityOverrides)
-	env := &checks.Env{Index: inventory.NewIndex(inv), Settings: opts.Settings, Now: opts.Now}
+	env := &checks.Env{Index: inventory.NewIndex(inv), Settings: opts.Settings, Now: opts.Now, VulnDB: opts.VulnDB}
 	results, checkErrs, err := runChecks(ctx, opts.Logger, env, selected, workers)
 	if err != nil {
 		return nil, err
