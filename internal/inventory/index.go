@@ -502,5 +502,19 @@ func (x *Index) AlarmsFor(f *Function) []*Alarm {
 	if !ok {
 		return nil
 	}
-	return x.alarmsByFunction[name]
+	all := x.alarmsByFunction[name]
+	// An alarm watches metrics of its own account and region: a same-named
+	// function elsewhere is another function. Where either side does not
+	// know its account or region (IaC), the name decides.
+	var out []*Alarm
+	for _, a := range all {
+		if sameScope(f.Account, a.Account) && sameScope(f.Region, a.Region) {
+			out = append(out, a)
+		}
+	}
+	return out
 }
+
+// sameScope reports whether two accounts (or regions) may be the same: equal,
+// or one of them not known.
+func sameScope(a, b string) bool { return a == "" || b == "" || a == b }

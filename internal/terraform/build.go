@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/zclconf/go-cty/cty"
 
@@ -71,12 +72,38 @@ func BuildInventory(instances []Instance, opts BuildOptions) *inventory.Inventor
 			fn(valuer{inst: in}, rootNode(in.Values), in)
 		}
 	}
-	each("aws_iam_role", b.role)
-	each("aws_iam_policy", b.managedPolicy)
-	each("aws_iam_role_policy", b.rolePolicy)
-	each("aws_iam_role_policy_attachment", b.roleAttachment)
-	each("aws_iam_policy_attachment", b.policyAttachment)
-	each("aws_iam_role_policy_attachments_exclusive", b.exclusiveAttachments)
+	// Roles and what attaches policies to them are built beside the rest:
+	// the two halves share nothing they write (the IAM half writes Roles,
+	// ManagedPolicies, Errors and the role indexes; the rest only reads
+	// archives), and each list is still appended to in address order.
+	var wg sync.WaitGroup
+	var iamPanic any
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		defer func() { iamPanic = recover() }()
+		each("aws_iam_role", b.role)
+		each("aws_iam_policy", b.managedPolicy)
+		each("aws_iam_role_policy", b.rolePolicy)
+		each("aws_iam_role_policy_attachment", b.roleAttachment)
+		each("aws_iam_policy_attachment", b.policyAttachment)
+		each("aws_iam_role_policy_attachments_exclusive", b.exclusiveAttachments)
+		b.finishRoles()
+	}()
+	func() {
+		// Wait for the IAM half even when this one panics.
+		defer wg.Wait()
+		b.buildRest(each, byType)
+	}()
+	if iamPanic != nil {
+		panic(iamPanic)
+	}
+	b.inv.Errors = sortErrors(b.inv.Errors)
+	return b.inv
+}
+
+// buildRest builds everything but the IAM items.
+func (b *builder) buildRest(each func(string, func(valuer, node, *Instance)), byType map[string][]*Instance) {
 	each("aws_lambda_function", b.function)
 	each("aws_lambda_permission", b.permission)
 	each("aws_lambda_function_url", b.functionURL)
@@ -92,9 +119,6 @@ func BuildInventory(instances []Instance, opts BuildOptions) *inventory.Inventor
 	each("aws_security_group_rule", b.sgRule)
 	each("aws_vpc_security_group_egress_rule", b.vpcEgressRule)
 	b.apiRoutes(byType)
-	b.finishRoles()
-	b.inv.Errors = sortErrors(b.inv.Errors)
-	return b.inv
 }
 
 type builder struct {

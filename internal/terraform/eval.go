@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclparse"
@@ -38,6 +39,7 @@ type loader struct {
 	fileBase     string // file functions read only below this directory
 	opts         scan.LoadOptions
 	modules      map[string]*module
+	displayMu    sync.Mutex // guards displayCache
 	displayCache map[string]string
 	errs         []inventory.Error
 	funcs        map[string]function.Function

@@ -52,7 +52,8 @@ type Instance struct {
 	Waivers []inventory.InlineWaiver
 }
 
-// Locator finds where a part of an instance is written.
+// Locator finds where a part of an instance is written. BuildInventory may
+// call Loc from several goroutines at once.
 type Locator interface {
 	// Loc returns the location of the attribute, block or element at path
 	// (cty.GetAttrStep for attribute and block names and object keys,

@@ -527,8 +527,11 @@ func (l *loader) errorf(file string, line int, format string, args ...any) {
 	l.errs = append(l.errs, inventory.Error{Source: l.display(file), Line: line, Message: fmt.Sprintf(format, args...)})
 }
 
-// display turns an on-disk path into the path locations show.
+// display turns an on-disk path into the path locations show. It is safe
+// for concurrent use (BuildInventory locates values from two goroutines).
 func (l *loader) display(name string) string {
+	l.displayMu.Lock()
+	defer l.displayMu.Unlock()
 	if d, ok := l.displayCache[name]; ok {
 		return d
 	}

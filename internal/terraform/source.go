@@ -250,7 +250,9 @@ func (l *loader) loadRootVars() map[string]cty.Value {
 	}
 	for _, f := range l.opts.VarFiles {
 		// Shown as given on the command line.
+		l.displayMu.Lock()
 		l.displayCache[f] = filepath.ToSlash(f)
+		l.displayMu.Unlock()
 		files = append(files, f)
 	}
 	for _, f := range files {
