@@ -72,6 +72,10 @@ type Config struct {
 	NoLastAccessed bool
 	// LastAccessedWait bounds how long an IAM last-accessed job is polled.
 	LastAccessedWait time.Duration
+	// LastAccessedDelay is when a last-accessed job is expected to be done:
+	// its first poll comes that long after it was started, later polls back
+	// off (doubling, at most 5 s), so a job usually costs one poll.
+	LastAccessedDelay time.Duration
 
 	// Endpoint overrides every service endpoint (tests, benchmarks);
 	// AWS_ENDPOINT_URL is honoured without it.
@@ -95,7 +99,7 @@ type Config struct {
 func DefaultConfig() Config {
 	return Config{
 		Accounts: 4, Concurrency: 32, RegionConcurrency: 16, MaxAttempts: 10, MaxBackoff: 20 * time.Second,
-		LookbackDays: 90, LastAccessedWait: 2 * time.Minute,
+		LookbackDays: 90, LastAccessedWait: 2 * time.Minute, LastAccessedDelay: 2 * time.Second,
 	}
 }
 
@@ -141,6 +145,9 @@ func New(cfg Config) *Collector {
 	}
 	if cfg.LastAccessedWait <= 0 {
 		cfg.LastAccessedWait = d.LastAccessedWait
+	}
+	if cfg.LastAccessedDelay <= 0 {
+		cfg.LastAccessedDelay = d.LastAccessedDelay
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now

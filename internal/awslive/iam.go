@@ -101,7 +101,8 @@ func (r *iamRun) start(ctx context.Context) {
 func (r *iamRun) collectDetails(ctx context.Context) {
 	defer close(r.detailsDone)
 	p := iam.NewGetAccountAuthorizationDetailsPaginator(r.client, &iam.GetAccountAuthorizationDetailsInput{
-		Filter: []iamtypes.EntityType{iamtypes.EntityTypeRole, iamtypes.EntityTypeLocalManagedPolicy},
+		Filter:   []iamtypes.EntityType{iamtypes.EntityTypeRole, iamtypes.EntityTypeLocalManagedPolicy},
+		MaxItems: aws.Int32(1000), // the API's largest page (default 100)
 	})
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
@@ -271,21 +272,37 @@ func (r *iamRun) policy(ctx context.Context, arn string) *policyFetch {
 	return f
 }
 
-// lastAccessed reads IAM's service last-accessed data for a role: it starts
-// a job and polls it until it completes.
+// lastAccessed starts IAM's service last-accessed job for a role and hands
+// it to a poller, so the role queue goes on starting the other roles' jobs
+// while this one runs.
 func (r *iamRun) lastAccessed(ctx context.Context, rd *roleData) {
-	scope := r.a.scope("")
 	gen, err := r.pooled().GenerateServiceLastAccessedDetails(ctx, &iam.GenerateServiceLastAccessedDetailsInput{Arn: aws.String(rd.arn)})
 	if err != nil {
-		rd.lastWhy = r.a.errs.add(scope, "iam:GenerateServiceLastAccessedDetails", err)
+		rd.lastWhy = r.a.errs.add(r.a.scope(""), "iam:GenerateServiceLastAccessedDetails", err)
 		return
 	}
-	deadline := time.Now().Add(r.a.c.cfg.LastAccessedWait)
-	wait := 500 * time.Millisecond
+	started := time.Now()
+	r.wg.Add(1) // the caller holds a count: finish cannot be past Wait
+	go func() {
+		defer r.wg.Done()
+		r.pollLastAccessed(ctx, rd, gen.JobId, started)
+	}()
+}
+
+// pollLastAccessed reads a last-accessed job's result: first when the job
+// is expected to be done (LastAccessedDelay after it started), then with a
+// doubling backoff (at most 5 s) until LastAccessedWait has passed.
+func (r *iamRun) pollLastAccessed(ctx context.Context, rd *roleData, job *string, started time.Time) {
+	scope := r.a.scope("")
+	deadline := started.Add(r.a.c.cfg.LastAccessedWait)
+	wait := r.a.c.cfg.LastAccessedDelay
+	if !sleepUntil(ctx, started.Add(wait)) {
+		return
+	}
 	var rows []inventory.ServiceAccess
 	var marker *string
 	for {
-		out, err := r.pooled().GetServiceLastAccessedDetails(ctx, &iam.GetServiceLastAccessedDetailsInput{JobId: gen.JobId, Marker: marker})
+		out, err := r.pooled().GetServiceLastAccessedDetails(ctx, &iam.GetServiceLastAccessedDetailsInput{JobId: job, Marker: marker})
 		if err != nil {
 			rd.lastWhy = r.a.errs.add(scope, "iam:GetServiceLastAccessedDetails", err)
 			return
@@ -303,12 +320,10 @@ func (r *iamRun) lastAccessed(ctx context.Context, rd *roleData) {
 				rd.lastWhy = "iam:GetServiceLastAccessedDetails: job still in progress after " + r.a.c.cfg.LastAccessedWait.String()
 				return
 			}
-			select {
-			case <-time.After(wait):
-			case <-ctx.Done():
+			wait = min(2*wait, 5*time.Second)
+			if !sleepUntil(ctx, time.Now().Add(min(wait, max(time.Until(deadline), time.Millisecond)))) {
 				return
 			}
-			wait = min(2*wait, 5*time.Second)
 			continue
 		}
 		for _, s := range out.ServicesLastAccessed {
@@ -459,4 +474,20 @@ func parsePolicy(doc, what string) inventory.Value[*iampolicy.Policy] {
 		return unknown[*iampolicy.Policy](what + " cannot be read: " + err.Error())
 	}
 	return inventory.Of(p, noLoc)
+}
+
+// sleepUntil waits until t; false when ctx ends first.
+func sleepUntil(ctx context.Context, t time.Time) bool {
+	d := time.Until(t)
+	if d <= 0 {
+		return ctx.Err() == nil
+	}
+	tm := time.NewTimer(d)
+	defer tm.Stop()
+	select {
+	case <-tm.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
 }

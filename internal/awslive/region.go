@@ -35,8 +35,12 @@ type regionRun struct {
 	lambdas []*lambda.Client // per-function calls, each with its own adaptive retry
 	next    atomic.Uint64
 
-	mu  sync.Mutex
-	fns []*fnData
+	mu        sync.Mutex
+	fns       []*fnData
+	published map[string]int // unqualified function ARN -> published versions listed
+	listed    bool           // the function listing is over
+	listOK    bool           // ... and complete: published is every version
+	deferred  []*fnData      // functions whose version step waits for the listing
 
 	settingsDone chan struct{}
 	reserved     bool   // some function of the region has reserved concurrency
@@ -84,7 +88,7 @@ func newRegionRun(a *acctRun, region string) *regionRun {
 	lim := newLimits(a.sem, a.c.cfg.RegionConcurrency)
 	cfg := a.clientConfig(lim, region)
 	r := &regionRun{
-		a: a, region: region, lim: lim, cfg: cfg, listCfg: a.clientConfig(nil, region), settingsDone: make(chan struct{}),
+		a: a, region: region, lim: lim, cfg: cfg, listCfg: a.clientConfig(nil, region), settingsDone: make(chan struct{}), published: map[string]int{},
 		cscByFn: map[string]string{}, cscs: map[string]ltypes.CodeSigningConfig{}, logGroups: map[string]logtypes.LogGroup{},
 		customWhy: map[string]string{}, deploys: map[string]inventory.Deployment{}, subnets: map[string]ec2types.Subnet{},
 		groups: map[string]ec2types.SecurityGroup{}, layerDocs: map[string]string{}, layerWhy: map[string]string{},
@@ -118,39 +122,85 @@ func (r *regionRun) collect(ctx context.Context) {
 	goRun(r.readDeployments)
 	goRun(r.readGuardRails)
 
+	// ListFunctions with FunctionVersion=ALL lists every function's $LATEST
+	// and every published version in the same pages, so no function needs
+	// ListVersionsByFunction, and only functions with a published version
+	// need ListAliases (with none, no alias can point to one). A function's
+	// versions may come on a later page: its alias step waits for the end
+	// of the listing (deferred, so no worker is held meanwhile).
 	var fnWG sync.WaitGroup
 	workers := make(chan struct{}, r.a.c.cfg.RegionConcurrency)
-	p := lambda.NewListFunctionsPaginator(r.lambda, &lambda.ListFunctionsInput{MaxItems: aws.Int32(50)})
-	for p.HasMorePages() {
+	spawn := func(fn func()) {
+		fnWG.Add(1)
+		go func() {
+			defer fnWG.Done()
+			if acquire(ctx, workers) != nil {
+				return
+			}
+			defer func() { <-workers }()
+			fn()
+		}()
+	}
+	done := func() {
+		if r.a.c.cfg.Progress != nil {
+			r.a.c.cfg.Progress.Done(0, 0, 1)
+		}
+	}
+	listOK := true
+	p := lambda.NewListFunctionsPaginator(r.lambda, &lambda.ListFunctionsInput{MaxItems: aws.Int32(50), FunctionVersion: ltypes.FunctionVersionAll})
+	for p.HasMorePages() && ctx.Err() == nil {
 		page, err := p.NextPage(ctx)
 		if err != nil {
 			r.fail("lambda:ListFunctions", err)
+			listOK = false
 			break
 		}
-		if r.a.c.cfg.Progress != nil {
-			r.a.c.cfg.Progress.Found(0, 0, len(page.Functions))
-		}
+		var found []*fnData
+		r.mu.Lock()
 		for _, f := range page.Functions {
+			arn := aws.ToString(f.FunctionArn)
+			if v := aws.ToString(f.Version); v != "" && v != "$LATEST" {
+				r.published[unqualified(arn)]++
+				continue
+			}
+			f.FunctionArn = aws.String(unqualified(arn)) // $LATEST may come qualified
 			fd := &fnData{cfg: f}
-			r.mu.Lock()
 			r.fns = append(r.fns, fd)
-			r.mu.Unlock()
-			if role := aws.ToString(f.Role); role != "" {
+			found = append(found, fd)
+		}
+		r.mu.Unlock()
+		if r.a.c.cfg.Progress != nil {
+			r.a.c.cfg.Progress.Found(0, 0, len(found))
+		}
+		for _, fd := range found {
+			if role := aws.ToString(fd.cfg.Role); role != "" {
 				r.a.iam.want(role)
 			}
-			if acquire(ctx, workers) != nil {
-				break
-			}
-			fnWG.Add(1)
-			go func() {
-				defer fnWG.Done()
-				defer func() { <-workers }()
-				r.readFunction(ctx, fd)
-				if r.a.c.cfg.Progress != nil {
-					r.a.c.cfg.Progress.Done(0, 0, 1)
+			spawn(func() {
+				cl := r.pooled()
+				r.readFunction(ctx, fd, cl)
+				r.mu.Lock()
+				if !r.listed {
+					r.deferred = append(r.deferred, fd)
+					r.mu.Unlock()
+					return
 				}
-			}()
+				r.mu.Unlock()
+				r.readVersions(ctx, fd, cl)
+				done()
+			})
 		}
+	}
+	r.mu.Lock()
+	r.listed, r.listOK = true, listOK && ctx.Err() == nil
+	deferred := r.deferred
+	r.deferred = nil
+	r.mu.Unlock()
+	for _, fd := range deferred {
+		spawn(func() {
+			r.readVersions(ctx, fd, r.pooled())
+			done()
+		})
 	}
 	// What depends on the whole function list.
 	goRun(r.readNetwork)
@@ -160,13 +210,20 @@ func (r *regionRun) collect(ctx context.Context) {
 	wg.Wait()
 }
 
-// readFunction makes the per-function calls: the resource policy, function
-// URLs, aliases (versions only when no alias names one), asynchronous
+// unqualified strips a version or alias from a function ARN.
+func unqualified(arn string) string {
+	if p := strings.Split(arn, ":"); len(p) == 8 {
+		return strings.Join(p[:7], ":")
+	}
+	return arn
+}
+
+// readFunction makes the per-function calls that do not depend on the
+// function's versions: the resource policy, function URLs, asynchronous
 // invocation configs (not needed when a dead-letter queue is set), and
 // GetFunction only for tags or when the region has reserved concurrency.
-func (r *regionRun) readFunction(ctx context.Context, fd *fnData) {
+func (r *regionRun) readFunction(ctx context.Context, fd *fnData, cl *lambda.Client) {
 	name := fd.cfg.FunctionArn
-	cl := r.pooled()
 	pol, err := cl.GetPolicy(ctx, &lambda.GetPolicyInput{FunctionName: name})
 	switch {
 	case err == nil:
@@ -184,29 +241,6 @@ func (r *regionRun) readFunction(ctx context.Context, fd *fnData) {
 			break
 		}
 		fd.urls = append(fd.urls, page.FunctionUrlConfigs...)
-	}
-
-	ap := lambda.NewListAliasesPaginator(cl, &lambda.ListAliasesInput{FunctionName: name})
-	for ap.HasMorePages() {
-		page, err := ap.NextPage(ctx)
-		if err != nil {
-			fd.aliasWhy = r.fail("lambda:ListAliases", err)
-			break
-		}
-		fd.aliases = append(fd.aliases, page.Aliases...)
-	}
-	if fd.aliasWhy == "" && !aliasPublished(fd.aliases) {
-		out, err := cl.ListVersionsByFunction(ctx, &lambda.ListVersionsByFunctionInput{FunctionName: name, MaxItems: aws.Int32(50)})
-		if err != nil {
-			fd.versionsWhy = r.fail("lambda:ListVersionsByFunction", err)
-		} else {
-			fd.versionsOK = true
-			for _, v := range out.Versions {
-				if aws.ToString(v.Version) != "$LATEST" {
-					fd.versions++
-				}
-			}
-		}
 	}
 
 	if fd.cfg.DeadLetterConfig == nil || aws.ToString(fd.cfg.DeadLetterConfig.TargetArn) == "" {
@@ -233,6 +267,44 @@ func (r *regionRun) readFunction(ctx context.Context, fd *fnData) {
 			fd.gotWhy = r.fail("lambda:GetFunction", err)
 		} else {
 			fd.got = got
+		}
+	}
+}
+
+// readVersions reads what LW-CHG-01 needs once the listing is over: from a
+// complete listing, the published versions are known, and aliases are read
+// only for functions that have one; after a failed listing, aliases and
+// (when no alias names a published version) ListVersionsByFunction.
+func (r *regionRun) readVersions(ctx context.Context, fd *fnData, cl *lambda.Client) {
+	name := fd.cfg.FunctionArn
+	if r.listOK {
+		fd.versionsOK = true
+		fd.versions = r.published[aws.ToString(name)]
+		if fd.versions == 0 {
+			return
+		}
+	}
+	ap := lambda.NewListAliasesPaginator(cl, &lambda.ListAliasesInput{FunctionName: name})
+	for ap.HasMorePages() {
+		page, err := ap.NextPage(ctx)
+		if err != nil {
+			fd.aliasWhy = r.fail("lambda:ListAliases", err)
+			break
+		}
+		fd.aliases = append(fd.aliases, page.Aliases...)
+	}
+	if r.listOK || fd.aliasWhy != "" || aliasPublished(fd.aliases) {
+		return
+	}
+	out, err := cl.ListVersionsByFunction(ctx, &lambda.ListVersionsByFunctionInput{FunctionName: name, MaxItems: aws.Int32(50)})
+	if err != nil {
+		fd.versionsWhy = r.fail("lambda:ListVersionsByFunction", err)
+		return
+	}
+	fd.versionsOK = true
+	for _, v := range out.Versions {
+		if aws.ToString(v.Version) != "$LATEST" {
+			fd.versions++
 		}
 	}
 }

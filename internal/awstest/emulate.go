@@ -350,7 +350,7 @@ func (e *emulator) after(p *Proxy, r *Request, id identity, status int, body []b
 			for i, f := range fns {
 				var head struct{ FunctionArn string }
 				_ = json.Unmarshal(f, &head)
-				fns[i] = e.patch(f, head.FunctionArn)
+				fns[i] = e.patch(f, functionARN(r, head.FunctionArn)) // versions and $LATEST come qualified with FunctionVersion=ALL
 			}
 			out["Functions"], _ = json.Marshal(fns)
 			if b, err := json.Marshal(out); err == nil {
@@ -559,7 +559,7 @@ type getLastAccessed struct {
 	JobStatus string            `xml:"GetServiceLastAccessedDetailsResult>JobStatus"`
 	JobType   string            `xml:"GetServiceLastAccessedDetailsResult>JobType"`
 	Created   string            `xml:"GetServiceLastAccessedDetailsResult>JobCreationDate"`
-	Completed string            `xml:"GetServiceLastAccessedDetailsResult>JobCompletionDate"`
+	Completed string            `xml:"GetServiceLastAccessedDetailsResult>JobCompletionDate,omitempty"`
 	Rows      []lastAccessedRow `xml:"GetServiceLastAccessedDetailsResult>ServicesLastAccessed>member"`
 	Truncated bool              `xml:"GetServiceLastAccessedDetailsResult>IsTruncated"`
 	RequestID string            `xml:"ResponseMetadata>RequestId"`

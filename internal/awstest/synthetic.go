@@ -25,18 +25,21 @@ type APIHandler interface {
 // spread over the regions, one execution role each, in the real wire
 // formats of every call the collector makes.
 //
-// The mix: every second function has a dead-letter queue; every second one
-// an alias to a published version (the others an alias to $LATEST and one
-// published version); every tenth one a VPC attachment; every fifth one an
-// error alarm; in every second region some functions have reserved
+// The mix: every second function has a dead-letter queue; every function
+// has one published version and an alias, every second one to that version
+// (the others to $LATEST); every tenth one a VPC attachment; every fifth
+// one an error alarm; IAM last-accessed jobs take JobDuration; in every second region some functions have reserved
 // concurrency; every function has a resource policy statement and one
 // CloudTrail deployment event.
 type Synthetic struct {
 	Account   string
 	Regions   []string
 	Functions int
-	perRegion int
-	created   string
+	// JobDuration is how long a last-accessed job stays IN_PROGRESS after
+	// GenerateServiceLastAccessedDetails (NewSynthetic: 1 s).
+	JobDuration time.Duration
+	perRegion   int
+	created     string
 	// pages caches the listing pages: the backend's own work is not what a
 	// benchmark of the collector measures.
 	pages sync.Map // key -> []byte
@@ -61,7 +64,7 @@ func writeBody(w http.ResponseWriter, contentType string, body []byte) {
 
 // NewSynthetic returns a synthetic account.
 func NewSynthetic(account string, regions []string, functions int) *Synthetic {
-	return &Synthetic{Account: account, Regions: regions, Functions: functions, perRegion: functions / len(regions),
+	return &Synthetic{Account: account, Regions: regions, Functions: functions, perRegion: functions / len(regions), JobDuration: time.Second,
 		created: time.Now().UTC().Add(-24 * time.Hour).Format(time.RFC3339)}
 }
 
@@ -129,7 +132,10 @@ func (s *Synthetic) ServeAPI(w http.ResponseWriter, r *Request) {
 	case "sts:GetCallerIdentity":
 		writeXML(w, 200, stsIdentity{Xmlns: "https://sts.amazonaws.com/doc/2011-06-15/", Arn: "arn:aws:iam::" + s.Account + ":user/bench", UserID: "AIDABENCH", Account: s.Account, RequestID: requestID()})
 	case "lambda:ListFunctions":
-		body := s.cached("lf/"+r.Region+"/"+q.Get("Marker")+"/"+q.Get("MaxItems"), func() []byte {
+		// With FunctionVersion=ALL every function is listed as $LATEST
+		// followed by its published version 1, two entries a function.
+		all := q.Get("FunctionVersion") == "ALL"
+		body := s.cached("lf/"+r.Region+"/"+q.Get("Marker")+"/"+q.Get("MaxItems")+"/"+q.Get("FunctionVersion"), func() []byte {
 			start, _ := strconv.Atoi(q.Get("Marker"))
 			size, _ := strconv.Atoi(q.Get("MaxItems"))
 			if size <= 0 || size > 50 {
@@ -139,13 +145,21 @@ func (s *Synthetic) ServeAPI(w http.ResponseWriter, r *Request) {
 			if ri >= 0 {
 				n = s.perRegion
 			}
-			end := min(start+size, n)
+			per := 1
+			if all {
+				per = 2
+			}
+			end := min(start+size, n*per)
 			fns := []map[string]any{}
-			for i := start; i < end; i++ {
-				fns = append(fns, s.config(r.Region, i))
+			for k := start; k < end; k++ {
+				c := s.config(r.Region, k/per)
+				if k%per == 1 {
+					c["Version"], c["FunctionArn"] = "1", s.fnARN(r.Region, k/per)+":1"
+				}
+				fns = append(fns, c)
 			}
 			out := map[string]any{"Functions": fns}
-			if end < n {
+			if end < n*per {
 				out["NextMarker"] = strconv.Itoa(end)
 			}
 			b, _ := json.Marshal(out)
@@ -197,14 +211,23 @@ func (s *Synthetic) ServeAPI(w http.ResponseWriter, r *Request) {
 	case "lambda:ListCodeSigningConfigs":
 		writeJSON(w, 200, map[string]any{"CodeSigningConfigs": []any{}})
 	case "iam:GetAccountAuthorizationDetails":
-		writeBody(w, "text/xml", s.cached("gaad/"+form.Get("Marker"), func() []byte {
+		writeBody(w, "text/xml", s.cached("gaad/"+form.Get("Marker")+"/"+form.Get("MaxItems"), func() []byte {
 			rec := newBuffer()
-			s.authDetails(rec, form.Get("Marker"))
+			size, _ := strconv.Atoi(form.Get("MaxItems"))
+			s.authDetails(rec, form.Get("Marker"), size)
 			return rec.body.Bytes()
 		}))
 	case "iam:GenerateServiceLastAccessedDetails":
-		writeXML(w, 200, generateLastAccessed{Xmlns: iamNS, JobID: "job-" + url.PathEscape(form.Get("Arn")), RequestID: requestID()})
+		job := strconv.FormatInt(time.Now().UnixNano(), 10) + "-" + url.PathEscape(form.Get("Arn"))
+		writeXML(w, 200, generateLastAccessed{Xmlns: iamNS, JobID: job, RequestID: requestID()})
 	case "iam:GetServiceLastAccessedDetails":
+		job := form.Get("JobId")
+		ns, _ := strconv.ParseInt(job[:max(strings.IndexByte(job, '-'), 0)], 10, 64)
+		if started := time.Unix(0, ns); time.Since(started) < s.JobDuration {
+			writeXML(w, 200, getLastAccessed{Xmlns: iamNS, JobStatus: "IN_PROGRESS", JobType: "SERVICE_LEVEL",
+				Created: started.UTC().Format(time.RFC3339), RequestID: requestID()})
+			return
+		}
 		writeXML(w, 200, getLastAccessed{Xmlns: iamNS, JobStatus: "COMPLETED", JobType: "SERVICE_LEVEL", Created: s.created, Completed: s.created,
 			Rows: []lastAccessedRow{{ServiceName: "Amazon DynamoDB", ServiceNamespace: "dynamodb", LastAuthenticated: s.created, TotalAuthenticatedEntities: 1},
 				{ServiceName: "Amazon CloudWatch Logs", ServiceNamespace: "logs", LastAuthenticated: s.created, TotalAuthenticatedEntities: 1}},
@@ -318,11 +341,15 @@ func (s *Synthetic) lookupEvents(w http.ResponseWriter, r *Request) {
 	writeAWSJSON(w, out)
 }
 
-// authDetails serves GetAccountAuthorizationDetails, 100 roles a page.
-func (s *Synthetic) authDetails(w http.ResponseWriter, marker string) {
+// authDetails serves GetAccountAuthorizationDetails, size roles a page
+// (MaxItems: 100 by default, at most 1000).
+func (s *Synthetic) authDetails(w http.ResponseWriter, marker string, size int) {
+	if size <= 0 || size > 1000 {
+		size = 100
+	}
 	start, _ := strconv.Atoi(marker)
 	total := s.perRegion * len(s.Regions)
-	end := min(start+100, total)
+	end := min(start+size, total)
 	trust := url.PathEscape(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}`)
 	out := gaad{Xmlns: iamNS, RequestID: requestID(), Truncated: end < total}
 	if end < total {

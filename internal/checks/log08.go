@@ -32,11 +32,25 @@ func logProbeScopes(ps *rolePolicySet) [][3]string {
 	f := ps.Fn
 	own := [3]string{inventory.CurrentPartition, iamFnRegion(f), iamFnAccount(f)}
 	out := [][3]string{own}
+	seen := map[[3]string]bool{own: true}
+	// A source that knows the function's region or account (a Serverless
+	// provider region, say) may still write the role's statements with the
+	// current-region and current-account placeholders, which mean the
+	// function's own: probe those spellings too.
+	for _, sc := range [][3]string{
+		{own[0], inventory.CurrentRegion, own[2]},
+		{own[0], own[1], inventory.CurrentAccount},
+		{own[0], inventory.CurrentRegion, inventory.CurrentAccount},
+	} {
+		if !seen[sc] {
+			seen[sc] = true
+			out = append(out, sc)
+		}
+	}
 	regionOpen, accountOpen := own[1] == inventory.CurrentRegion, own[2] == inventory.CurrentAccount
 	if !regionOpen && !accountOpen {
 		return out
 	}
-	seen := map[[3]string]bool{own: true}
 	for _, s := range ps.statements(nil) {
 		if !stmtCovers(s.St, "logs:PutLogEvents") {
 			continue

@@ -20,6 +20,8 @@ func TestLOG08(t *testing.T) {
 	runIAMCases(t, checkLOG08(), []iamCase{
 		{name: "AWSLambdaBasicExecutionRole passes", inv: iamSingle(iamBasicRole()), want: result.Pass, msg: []string{"/aws/lambda/orders"}},
 		{name: "own log group with placeholders passes", inv: iamSingle(logs("arn:aws:logs:<region>:<account>:log-group:/aws/lambda/orders:*")), want: result.Pass},
+		{name: "placeholders pass when the source knows the function's region", inv: iamSingle(logs("arn:aws:logs:<region>:<account>:log-group:/aws/lambda/orders:*")),
+			edit: func(f *inventory.Function) { f.Region = "eu-west-1" }, want: result.Pass},
 		{name: "own log group with literal account passes in IaC", inv: iamSingle(logs("arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/orders:*")), want: result.Pass},
 		{name: "literal account passes when the function's account is a placeholder", inv: iamSingle(logs("arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/orders:*")),
 			edit: func(f *inventory.Function) { f.Account, f.Region = inventory.CurrentAccount, inventory.CurrentRegion }, want: result.Pass},

@@ -20,6 +20,9 @@ const ManagedPolicyARNPrefix = "arn:aws:iam::aws:policy"
 type managedEntry struct {
 	name, path, version, updated string
 	doc                          string
+	// parsed parses doc once, on first use: lookups are on the hot path of
+	// every check run, and a large policy takes milliseconds to parse.
+	parsed func() (*Policy, error)
 }
 
 type managedIndex struct {
@@ -54,7 +57,9 @@ func decodeManaged(gz []byte) (*managedIndex, error) {
 			return nil, fmt.Errorf("line %d: want 5 fields, got %d", lineNo, len(f))
 		}
 		idx.byLower[strings.ToLower(f[0])] = len(idx.entries)
-		idx.entries = append(idx.entries, managedEntry{name: f[0], path: f[1], version: f[2], updated: f[3], doc: f[4]})
+		doc := f[4]
+		idx.entries = append(idx.entries, managedEntry{name: f[0], path: f[1], version: f[2], updated: f[3], doc: doc,
+			parsed: sync.OnceValues(func() (*Policy, error) { return Parse([]byte(doc)) })})
 	}
 	if !sort.SliceIsSorted(idx.entries, func(i, j int) bool { return idx.entries[i].name < idx.entries[j].name }) {
 		return nil, fmt.Errorf("entries are not sorted")
@@ -79,7 +84,7 @@ func (m *managedIndex) find(name string) (*managedEntry, bool) {
 //
 // The policy is found by its name; a path in the ARN is not compared (so a
 // mistyped path still finds the policy). Each call returns a fresh copy that
-// the caller may modify.
+// the caller may modify; the document is parsed once and cloned.
 func AWSManaged(nameOrARN string) (p *ManagedPolicy, ok bool) {
 	name := nameOrARN
 	if strings.HasPrefix(nameOrARN, "arn:") {
@@ -95,11 +100,12 @@ func AWSManaged(nameOrARN string) (p *ManagedPolicy, ok bool) {
 	if !ok {
 		return nil, false
 	}
-	doc, err := Parse([]byte(e.doc))
+	shared, err := e.parsed()
 	if err != nil {
 		// The snapshot is tested to parse; a failure is a build defect.
 		panic(fmt.Sprintf("iampolicy: embedded managed policy %s: %v", e.name, err))
 	}
+	doc := shared.Clone()
 	return &ManagedPolicy{
 		Name:     e.name,
 		ARN:      ManagedPolicyARNPrefix + e.path + e.name,

@@ -37,6 +37,8 @@ type Index struct {
 	// alarmsByFunction holds the alarms with a metric whose FunctionName
 	// dimension is known, by the function name it names.
 	alarmsByFunction map[string][]*Alarm
+	// fnNameInOrigin records which function names each origin defines.
+	fnNameInOrigin map[originID]bool
 
 	subnets      refTable[*Subnet]
 	secGroups    refTable[*SecurityGroup]
@@ -108,6 +110,7 @@ func NewIndex(inv *Inventory) *Index {
 		logGroupsByName:   map[string][]*LogGroup{},
 		unnamedGroups:     map[string][]*LogGroup{},
 		alarmsByFunction:  map[string][]*Alarm{},
+		fnNameInOrigin:    map[originID]bool{},
 		subnets:           newRefTable[*Subnet](),
 		secGroups:         newRefTable[*SecurityGroup](),
 		signingCfgs:       newRefTable[*CodeSigningConfig](),
@@ -116,6 +119,9 @@ func NewIndex(inv *Inventory) *Index {
 		layerPermsBy:      map[string][]*LayerPermission{},
 	}
 	for _, f := range inv.Functions {
+		if n, ok := f.Name.Get(); ok {
+			x.fnNameInOrigin[originID{f.Origin, n}] = true
+		}
 		x.byID[originID{f.Origin, f.ID}] = f
 		if n, ok := f.Name.Get(); ok && n != "" {
 			x.byName.add(f.Origin, n, f)
@@ -508,6 +514,11 @@ func (x *Index) AlarmsFor(f *Function) []*Alarm {
 	// know its account or region (IaC), the name decides.
 	var out []*Alarm
 	for _, a := range all {
+		// An alarm defined beside a function of this name watches that one,
+		// not a same-named function of another stack or repository.
+		if a.Origin != f.Origin && x.fnNameInOrigin[originID{a.Origin, name}] {
+			continue
+		}
 		if sameScope(f.Account, a.Account) && sameScope(f.Region, a.Region) {
 			out = append(out, a)
 		}

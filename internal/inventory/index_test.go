@@ -126,3 +126,39 @@ func TestIndexLookups(t *testing.T) {
 		}
 	}
 }
+
+// TestAlarmsForScope: an alarm watches the function of that name in its own
+// stack, account and region; a same-named function elsewhere is another one.
+func TestAlarmsForScope(t *testing.T) {
+	var no srcloc.Location
+	fn := func(origin, account, region string) *Function {
+		return &Function{Item: Item{ID: "fn", Origin: origin, Account: account, Region: region}, Name: Of("orders", no)}
+	}
+	alarm := func(origin, account, region string) *Alarm {
+		return &Alarm{Item: Item{ID: "alarm", Origin: origin, Account: account, Region: region},
+			Metrics: []AlarmMetric{{Namespace: Of("AWS/Lambda", no), MetricName: Of("Errors", no),
+				Dimensions: map[string]Value[string]{"FunctionName": Of("orders", no)}}}}
+	}
+	cases := []struct {
+		name  string
+		fns   []*Function
+		alarm *Alarm
+		want  []bool // per function: does the alarm watch it
+	}{
+		{"same stack", []*Function{fn("infra", "", "")}, alarm("infra", "", ""), []bool{true}},
+		{"monitoring stack watches a function defined elsewhere", []*Function{fn("app", "", "")}, alarm("monitoring", "", ""), []bool{true}},
+		{"alarm beside its own same-named function", []*Function{fn("sam", "", ""), fn("terraform", "", "")}, alarm("terraform", "", ""), []bool{false, true}},
+		{"other region", []*Function{fn("111/us-east-1", "111", "us-east-1"), fn("111/eu-west-1", "111", "eu-west-1")}, alarm("111/us-east-1", "111", "us-east-1"), []bool{true, false}},
+		{"other account", []*Function{fn("222/us-east-1", "222", "us-east-1")}, alarm("111/us-east-1", "111", "us-east-1"), []bool{false}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			x := NewIndex(&Inventory{Functions: tc.fns, Alarms: []*Alarm{tc.alarm}})
+			for i, f := range tc.fns {
+				if got := len(x.AlarmsFor(f)) == 1; got != tc.want[i] {
+					t.Errorf("function %d (%s): watched = %v, want %v", i, f.Origin, got, tc.want[i])
+				}
+			}
+		})
+	}
+}
