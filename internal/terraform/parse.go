@@ -17,9 +17,10 @@ const pieceSize = 1 << 10
 // hclsyntax lexes its whole input into one slice of tokens (about 100 bytes
 // each, several per line) before parsing, and growing that slice by
 // appending allocates several times its final size: for large files most
-// of what parsing allocates. So a large file is parsed a run of top-level
-// blocks at a time, and the blocks joined into one body. Pieces end after a
-// line that is only a closing brace. Such a line need not close a top-level
+// of what parsing allocates, and all of it garbage once parsed. So a file
+// is parsed a run of top-level blocks (about pieceSize bytes) at a time, and
+// the blocks joined into one body. Pieces end after a line that is only a
+// closing brace. Such a line need not close a top-level
 // block (it may be inside a heredoc or a comment, or the file may be
 // formatted oddly), but then the piece ends inside an open construct and
 // does not parse cleanly: whenever a piece has a diagnostic, or a top-level

@@ -15,9 +15,9 @@ import (
 	"bytes"
 	"compress/gzip"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
+	"github.com/lambdawarden/lambdawarden/internal/gendata"
 	"go/format"
 	"io"
 	"log"
@@ -42,7 +42,7 @@ func main() {
 	outDir := flag.String("out", ".", "package directory to write the generated files to")
 	flag.Parse()
 	if *dataDir == "" {
-		root, err := repoRoot()
+		root, err := gendata.RepoRoot()
 		if err != nil {
 			log.Fatal(err)
 		}
@@ -61,24 +61,6 @@ func main() {
 			log.Fatal(err)
 		}
 		log.Printf("wrote %s (%d bytes)", path, len(f.data))
-	}
-}
-
-// repoRoot walks up from the working directory to the directory with go.mod.
-func repoRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", fmt.Errorf("working directory: %w", err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("no go.mod above the working directory; pass -data")
-		}
-		dir = parent
 	}
 }
 

@@ -5,12 +5,14 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/lambdawarden/lambdawarden/internal/gendata"
 )
 
 // TestGeneratedFilesUpToDate regenerates the embedded files from the shared
 // data, when it is present, and compares them with the committed ones.
 func TestGeneratedFilesUpToDate(t *testing.T) {
-	root, err := repoRoot()
+	root, err := gendata.RepoRoot()
 	if err != nil {
 		t.Fatal(err)
 	}

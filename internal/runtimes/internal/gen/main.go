@@ -9,9 +9,9 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
+	"github.com/lambdawarden/lambdawarden/internal/gendata"
 	"os"
 	"path/filepath"
 	"sort"
@@ -57,7 +57,7 @@ func main() {
 func run(data, out, note string) error {
 	path := data
 	if !filepath.IsAbs(path) {
-		root, err := repoRoot()
+		root, err := gendata.RepoRoot()
 		if err != nil {
 			return err
 		}
@@ -137,22 +137,4 @@ func date(d *string) (string, error) {
 		return "", fmt.Errorf("date %q: %w", *d, err)
 	}
 	return *d, nil
-}
-
-// repoRoot walks up from the working directory to the directory holding go.mod.
-func repoRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", fmt.Errorf("working directory: %w", err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("no go.mod above the working directory")
-		}
-		dir = parent
-	}
 }

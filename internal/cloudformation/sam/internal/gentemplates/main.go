@@ -15,9 +15,9 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
+	"github.com/lambdawarden/lambdawarden/internal/gendata"
 	"go/format"
 	"os"
 	"path/filepath"
@@ -53,7 +53,7 @@ func main() {
 
 func run(dataDir, outDir string) error {
 	if dataDir == "" {
-		root, err := repoRoot()
+		root, err := gendata.RepoRoot()
 		if err != nil {
 			return err
 		}
@@ -115,22 +115,4 @@ const (
 		return err
 	}
 	return os.WriteFile(filepath.Join(outDir, outGo), src2, 0o644)
-}
-
-// repoRoot finds the folder holding go.mod, from the working directory up.
-func repoRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("no go.mod above the working directory; pass -data")
-		}
-		dir = parent
-	}
 }

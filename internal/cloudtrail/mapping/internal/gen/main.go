@@ -24,6 +24,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/lambdawarden/lambdawarden/internal/gendata"
 	"go/format"
 	"log"
 	"os"
@@ -45,7 +46,7 @@ func main() {
 	outDir := flag.String("out", ".", "package directory to write "+outFile+" to")
 	flag.Parse()
 	if *dataDir == "" {
-		root, err := repoRoot()
+		root, err := gendata.RepoRoot()
 		if err != nil {
 			log.Fatal(err)
 		}
@@ -64,24 +65,6 @@ func main() {
 		log.Fatal(err)
 	}
 	log.Printf("wrote %s (%d bytes)", path, len(src))
-}
-
-// repoRoot walks up from the working directory to the directory with go.mod.
-func repoRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", fmt.Errorf("working directory: %w", err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("no go.mod above the working directory; pass -data")
-		}
-		dir = parent
-	}
 }
 
 // rulesFile is the shape of cloudtrail-to-iam.json.
