@@ -33,9 +33,9 @@ const (
 // keeps (parsing and evaluating configurations), unless the user has set
 // GOGC or GOMEMLIMIT. The heap may grow to 1+gcPercent/100 times the live
 // heap between collections, but total memory is held near a soft limit of
-// gcFloor. After every collection the limit is raised to 2.5 times the live
+// gcFloor. After every collection the limit is raised to twice the live
 // heap if that is more, so on inputs too large for the floor the collector
-// runs no more often than with the default GOGC=100: it never thrashes
+// runs about as often as with the default GOGC=100: it never thrashes
 // against the limit, and memory grows as it would by default.
 func tuneGC() {
 	if os.Getenv("GOGC") != "" || os.Getenv("GOMEMLIMIT") != "" {
@@ -48,7 +48,7 @@ func tuneGC() {
 	rearm = func(c *gcCycle) {
 		metrics.Read(live)
 		if live[0].Value.Kind() == metrics.KindUint64 {
-			debug.SetMemoryLimit(max(gcFloor, int64(live[0].Value.Uint64())*5/2))
+			debug.SetMemoryLimit(max(gcFloor, 2*int64(live[0].Value.Uint64())))
 		}
 		runtime.SetFinalizer(c, rearm) // again after the next collection
 	}

@@ -442,6 +442,9 @@ func (st *stack) alarm(r *resource) {
 		for _, m := range ms.List() {
 			metric := m.Get("MetricStat", "Metric")
 			if absent(metric) {
+				if e := m.Field("Expression"); !absent(e) {
+					a.Metrics = append(a.Metrics, inventory.AlarmMetric{Expression: strVal(e)})
+				}
 				continue
 			}
 			a.Metrics = append(a.Metrics, alarmMetric(metric))

@@ -86,6 +86,10 @@ func summarize(inv *inventory.Inventory) []string {
 				dims = append(dims, k+"="+sv(v))
 			}
 			sort.Strings(dims)
+			if !m.Expression.IsAbsent() {
+				add("alarm %s: name=%s expression=%s", a.ID, sv(a.Name), sv(m.Expression))
+				continue
+			}
 			add("alarm %s: name=%s metric=%s/%s dims=%v", a.ID, sv(a.Name), sv(m.Namespace), sv(m.MetricName), dims)
 		}
 	}

@@ -134,7 +134,7 @@ type builder struct {
 }
 
 func (b *builder) item(in *Instance) inventory.Item {
-	return inventory.Item{ID: in.Address, Source: b.opts.Kind, Origin: b.opts.Origin, Loc: in.Loc}
+	return inventory.Item{ID: in.Address, Source: b.opts.Kind, Origin: b.opts.Origin, Loc: in.Loc, Account: in.Account, Region: in.Region}
 }
 
 // arn returns the instance's arn attribute when known.
@@ -512,6 +512,8 @@ func (b *builder) alarm(val valuer, v node, in *Instance) {
 	for _, q := range qs {
 		if mb := q.block("metric"); mb.set && !mb.unknown() {
 			a.Metrics = append(a.Metrics, metric(mb))
+		} else if e := q.attr("expression"); e.set {
+			a.Metrics = append(a.Metrics, inventory.AlarmMetric{Expression: val.str(e)})
 		}
 	}
 	b.inv.Alarms = append(b.inv.Alarms, a)

@@ -81,6 +81,22 @@ func (b *builder) checkDoc(r *inventory.Role, doc inventory.Value[*iampolicy.Pol
 // attach adds a managed policy attachment read from n.
 func (b *builder) attach(r *inventory.Role, val valuer, n node) {
 	ref := val.ref(n, "aws_iam_policy")
+	if id := ref.V.ID; ref.IsKnown() && id != "" {
+		if _, data := addrType(id); data {
+			// A data source names an existing policy, by its ARN: an
+			// AWS-managed one is judged by its real document, any other
+			// is external to the scanned code.
+			ref = inventory.Of(inventory.Ref{Name: ""}, ref.Loc)
+			if s, ok := scalarString(n.v); ok && n.known() {
+				if mp, ok := iampolicy.AWSManaged(s); ok {
+					s = mp.ARN
+				}
+				ref.V.Name = s
+			} else {
+				ref = unknownOf[inventory.Ref](val, n)
+			}
+		}
+	}
 	if ref.IsAbsent() {
 		return
 	}

@@ -106,6 +106,9 @@ func SymbolicAttr(mode Mode, typ, address, attr string, get func(string) cty.Val
 		case "aws_iam_policy":
 			if attr == "arn" {
 				if s, ok := str("arn"); ok {
+					if mp, ok := iampolicy.AWSManaged(s); ok {
+						return cty.StringVal(mp.ARN)
+					}
 					return cty.StringVal(s)
 				}
 				if s, ok := str("name"); ok {

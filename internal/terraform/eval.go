@@ -158,6 +158,8 @@ type providerRef struct {
 	tags cty.Value
 	done bool
 	busy bool
+	// place is the account and region the configuration pins (provider.go).
+	place *providerPlace
 }
 
 type expansion struct {
@@ -240,6 +242,7 @@ func (l *loader) evalExpr(expr hcl.Expression, sc *scope) (v cty.Value) {
 		defer l.putCtx(ctx)
 	}
 	if diags.HasErrors() {
+		l.reportMissingFiles(diags)
 		return cty.DynamicVal.Mark(WhyMark(diagWhy(diags)))
 	}
 	if v == cty.NilVal {
@@ -598,7 +601,9 @@ func (m *modInst) variable(name string) cty.Value {
 		v, set = m.l.evalExpr(decl.def, m.sc), true
 	}
 	if !set {
-		v = cty.DynamicVal.Mark(WhyMark("variable " + name + " has no value")).Mark(RefMark{Address: "var." + name})
+		// Unknown, but not a reference: nothing says it is read from
+		// another object.
+		v = cty.DynamicVal.Mark(WhyMark("variable " + name + " has no value"))
 	} else {
 		v = conformVar(v, decl)
 	}
@@ -701,7 +706,10 @@ func (l *loader) expand(count, forEach hcl.Expression, sc *scope, what string) (
 		}
 		return keys, ""
 	case forEach != nil:
-		v, _ := l.evalExpr(forEach, sc).UnmarkDeep()
+		// Only the keys are unmarked: each.value keeps its marks, so a
+		// reference read through it still names the resource.
+		mv := l.evalExpr(forEach, sc)
+		v, _ := mv.UnmarkDeep()
 		if !v.IsWhollyKnown() {
 			return nil, "for_each of " + what + " is not known before apply"
 		}
@@ -729,8 +737,13 @@ func (l *loader) expand(count, forEach hcl.Expression, sc *scope, what string) (
 				continue
 			}
 			seen[s] = true
-			if !byMap {
+			switch {
+			case !byMap:
 				ev = sv
+			case ty.IsObjectType():
+				ev = mv.GetAttr(k.AsString())
+			default:
+				ev = mv.Index(k)
 			}
 			keys = append(keys, keyed{key: sv, each: ev, str: "[" + quoteKey(s) + "]"})
 			if len(keys) >= maxInstances {
@@ -890,12 +903,16 @@ func (m *modInst) children(call *moduleCall) *childSet {
 	defer func() { cs.busy = false }()
 	l := m.l
 	file, line := call.srcRange.Filename, call.srcRange.Start.Line
+	installed := "" // where terraform init put a remote module
+	if call.source != "" && !localSource(call.source) {
+		installed = l.installedModule(m, call)
+	}
 	switch {
 	case call.source == "":
 		cs.why = "module " + call.name + " has no source"
 		l.errorf(file, line, "module %q has no literal source", call.name)
 		return cs
-	case !localSource(call.source):
+	case !localSource(call.source) && installed == "":
 		cs.why = "module " + call.name + " has a remote source that is not scanned"
 		l.errorf(file, line, "module %q: remote source %q is not loaded; its resources are not scanned", call.name, call.source)
 		return cs
@@ -905,6 +922,14 @@ func (m *modInst) children(call *moduleCall) *childSet {
 		return cs
 	}
 	dir := filepath.Join(m.def.dir, filepath.FromSlash(call.source))
+	if installed != "" {
+		dir = installed
+	}
+	if onModuleStack(m, dir) {
+		cs.why = "module " + call.name + " calls a module that contains it"
+		l.errorf(file, line, "module %q: source %q is a module that is already being expanded (a module cycle); it is not expanded", call.name, call.source)
+		return cs
+	}
 	files, err := configFiles(dir)
 	if err != nil || len(files) == 0 {
 		cs.why = "module " + call.name + " could not be loaded"

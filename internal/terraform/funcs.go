@@ -8,7 +8,9 @@ import (
 	"crypto/sha512"
 	"encoding/base64"
 	"encoding/hex"
+	"errors"
 	"fmt"
+	"io/fs"
 	"math/big"
 	"net/url"
 	"os"
@@ -482,10 +484,34 @@ func (l *loader) readUserFile(p string) ([]byte, error) {
 		return nil, err
 	}
 	b, err := readFile(full)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, &missingFileError{path: path.Clean(filepath.ToSlash(p))}
+	}
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", p, errorText(err, full, p))
 	}
 	return b, nil
+}
+
+// missingFileError is a file function's file that does not exist.
+type missingFileError struct{ path string }
+
+func (e *missingFileError) Error() string { return "file " + e.path + " not found" }
+
+// reportMissingFiles adds an error, at the function call, for each file
+// that a file function in diags could not find: the value is unknown, and
+// the input is bad.
+func (l *loader) reportMissingFiles(diags hcl.Diagnostics) {
+	for _, d := range diags {
+		x, ok := d.Extra.(hclsyntax.FunctionCallDiagExtra)
+		if !ok || d.Subject == nil {
+			continue
+		}
+		var missing *missingFileError
+		if errors.As(x.FunctionCallError(), &missing) {
+			l.errorf(d.Subject.Filename, d.Subject.Start.Line, "%s", missing.Error())
+		}
+	}
 }
 
 // errorText keeps absolute paths out of messages.

@@ -50,6 +50,10 @@ type Instance struct {
 	Locator Locator
 	// Waivers are inline waivers written for this instance.
 	Waivers []inventory.InlineWaiver
+	// Account and Region are where the instance is deployed when the
+	// configuration pins them (the provider's single allowed account and
+	// literal region); "" when not known.
+	Account, Region string
 }
 
 // Locator finds where a part of an instance is written. BuildInventory may
@@ -64,7 +68,7 @@ type Locator interface {
 
 // RefMark marks a value that was read from another object: a resource or
 // data instance (Address like `aws_iam_role.r[0]`), a module output
-// (`module.m`) or an input variable that has no value (`var.x`). A value
+// (`module.m`). An input variable is never a reference. A value
 // derived from several objects carries several marks. BuildInventory turns
 // a value marked with the address of a resource of the expected type into
 // a Ref by ID, and treats marked environment values as references.

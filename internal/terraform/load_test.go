@@ -149,14 +149,14 @@ func TestLoad(t *testing.T) {
 				if !f.ReservedConcurrency.IsAbsent() || !f.KMSKeyARN.IsAbsent() || !f.VPC.IsAbsent() {
 					t.Errorf("unset settings must be absent: %v %v %v", f.ReservedConcurrency, f.KMSKeyARN, f.VPC)
 				}
-				// A tfvars value is a literal; a variable without a value is an unknown reference.
+				// A tfvars value is a literal; a variable without a value is unknown, not a reference.
 				stage := env(t, f, "STAGE")
 				known(t, "STAGE", stage.Value, "prod")
 				eq(t, "STAGE reference", stage.Reference, false)
 				token := env(t, f, "TOKEN")
 				eq(t, "TOKEN why", token.Value.Why, "variable token has no value")
 				eq(t, "TOKEN state", token.Value.State, inventory.Unknown)
-				eq(t, "TOKEN reference", token.Reference, true)
+				eq(t, "TOKEN reference", token.Reference, false)
 				table := env(t, f, "TABLE")
 				known(t, "TABLE", table.Value, "orders")
 				eq(t, "TABLE reference", table.Reference, true)
@@ -382,7 +382,8 @@ func TestLoad(t *testing.T) {
 				eq(t, "csc default", csc, inventory.Value[string]{State: inventory.Absent, V: "Warn"})
 				eq(t, "alarms", len(inv.Alarms), 2)
 				known(t, "alarm dimension", inv.Alarms[0].Metrics[0].Dimensions["FunctionName"], "misc")
-				known(t, "math alarm metric", inv.Alarms[1].Metrics[0].MetricName, "Throttles")
+				known(t, "math alarm expression", inv.Alarms[1].Metrics[0].Expression, "m1/m2")
+				known(t, "math alarm metric", inv.Alarms[1].Metrics[1].MetricName, "Throttles")
 				lp := inv.LayerPermissions[0]
 				known(t, "layer permission layer", lp.Layer, inventory.Ref{ID: "aws_lambda_layer_version.l"})
 				eq(t, "layer permission org", lp.Statement.Conditions[0].Key, "aws:PrincipalOrgID")

@@ -154,3 +154,51 @@ func literalKey(e hclsyntax.Expression) (string, bool) {
 	}
 	return v.AsString(), true
 }
+
+// heredocStart returns where the text of a heredoc written directly as the
+// attribute at p (a top-level attribute or one in nested blocks) starts:
+// the line after its opening marker.
+func (h *hclLocator) heredocStart(p cty.Path) (srcloc.Location, bool) {
+	body := h.rc.syntax
+	for i := 0; body != nil && i < len(p); i++ {
+		s, ok := p[i].(cty.GetAttrStep)
+		if !ok {
+			return srcloc.Location{}, false
+		}
+		if a := body.Attributes[s.Name]; a != nil {
+			if i != len(p)-1 {
+				return srcloc.Location{}, false
+			}
+			x, ok := a.Expr.(*hclsyntax.TemplateExpr)
+			if !ok || len(x.Parts) == 0 {
+				return srcloc.Location{}, false
+			}
+			rng := x.Range()
+			// A heredoc's text starts on the line after <<MARKER; a quoted
+			// template starts on its own line.
+			if x.Parts[0].Range().Start.Line != rng.Start.Line+1 || rng.Filename == "" {
+				return srcloc.Location{}, false
+			}
+			return srcloc.Location{File: h.l.display(rng.Filename), Line: rng.Start.Line + 1, Column: 1}, true
+		}
+		var blocks []*hclsyntax.Block
+		for _, b := range body.Blocks {
+			if b.Type == s.Name {
+				blocks = append(blocks, b)
+			}
+		}
+		idx := 0
+		if i+1 < len(p) {
+			if ix, ok := p[i+1].(cty.IndexStep); ok && ix.Key.Type() == cty.Number && ix.Key.IsKnown() && !ix.Key.IsNull() {
+				n, _ := ix.Key.AsBigFloat().Int64()
+				idx = int(n)
+				i++
+			}
+		}
+		if idx < 0 || idx >= len(blocks) {
+			return srcloc.Location{}, false
+		}
+		body = blocks[idx].Body
+	}
+	return srcloc.Location{}, false
+}

@@ -121,6 +121,9 @@ type moduleCall struct {
 type providerConfig struct {
 	key  string
 	tags hcl.Expression // default_tags.tags, or nil
+	// region and accounts are the region and allowed_account_ids
+	// attributes, or nil.
+	region, accounts hcl.Expression
 }
 
 var fileSchema = &hcl.BodySchema{Blocks: []hcl.BlockHeaderSchema{
@@ -364,9 +367,15 @@ func (l *loader) variable(b *hcl.Block) *variableDecl {
 func (l *loader) provider(b *hcl.Block) *providerConfig {
 	p := &providerConfig{key: b.Labels[0]}
 	c, _, _ := b.Body.PartialContent(&hcl.BodySchema{
-		Attributes: []hcl.AttributeSchema{{Name: "alias"}},
+		Attributes: []hcl.AttributeSchema{{Name: "alias"}, {Name: "region"}, {Name: "allowed_account_ids"}},
 		Blocks:     []hcl.BlockHeaderSchema{{Type: "default_tags"}},
 	})
+	if a := c.Attributes["region"]; a != nil {
+		p.region = a.Expr
+	}
+	if a := c.Attributes["allowed_account_ids"]; a != nil {
+		p.accounts = a.Expr
+	}
 	if a := c.Attributes["alias"]; a != nil {
 		if v, diags := a.Expr.Value(nil); !diags.HasErrors() && v.Type() == cty.String && v.IsKnown() && !v.IsNull() {
 			p.key += "." + v.AsString()

@@ -1,6 +1,7 @@
 package terraform
 
 import (
+	"errors"
 	"strings"
 
 	"github.com/zclconf/go-cty/cty"
@@ -67,6 +68,7 @@ func (b valuer) policy(n node, errs *[]inventory.Error) inventory.Value[*iampoli
 	dm := docOf(n.marks)
 	var p *iampolicy.Policy
 	var err error
+	inFile := false // statement and error lines are the file's
 	switch {
 	case !n.v.IsKnown():
 		if dm == nil {
@@ -78,6 +80,11 @@ func (b valuer) policy(n node, errs *[]inventory.Error) inventory.Value[*iampoli
 		if strings.TrimSpace(s) == "" {
 			return inventory.Value[*iampolicy.Policy]{}
 		}
+		if at, ok := b.heredocStart(n); ok {
+			p, err = iampolicy.ParseAt([]byte(s), at)
+			inFile = true
+			break
+		}
 		p, err = iampolicy.Parse([]byte(s))
 	case n.v.Type().IsObjectType() || n.v.Type().IsMapType():
 		p, err = iampolicy.FromValue(toAny(n.v.WithMarks(n.marks), 0))
@@ -85,13 +92,31 @@ func (b valuer) policy(n node, errs *[]inventory.Error) inventory.Value[*iampoli
 		return inventory.UnknownValue[*iampolicy.Policy]("not a policy document", loc)
 	}
 	if err != nil {
-		*errs = append(*errs, inventory.Error{Source: loc.File, Line: loc.Line, Message: "invalid policy document: " + err.Error()})
+		line := loc.Line
+		var pe *iampolicy.ParseError
+		if inFile && errors.As(err, &pe) && pe.Line > 0 {
+			line = pe.Line
+		}
+		*errs = append(*errs, inventory.Error{Source: loc.File, Line: line, Message: "invalid policy document: " + err.Error()})
 		return inventory.UnknownValue[*iampolicy.Policy]("invalid policy document: "+err.Error(), loc)
 	}
 	for i := range p.Statements {
+		if inFile && !p.Statements[i].Loc.IsZero() {
+			continue
+		}
 		p.Statements[i].Loc = b.statementLoc(n, dm, i)
 	}
 	return inventory.Of(p, loc)
+}
+
+// heredocStart returns where a heredoc written directly for n starts, so
+// that a JSON document in it is located in the file.
+func (b valuer) heredocStart(n node) (srcloc.Location, bool) {
+	h, ok := b.inst.Locator.(*hclLocator)
+	if !ok || h == nil {
+		return srcloc.Location{}, false
+	}
+	return h.heredocStart(n.path)
 }
 
 func (b valuer) statementLoc(n node, dm *docMark, i int) srcloc.Location {

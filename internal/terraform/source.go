@@ -206,8 +206,10 @@ func (l *loader) collect(m *modInst, out *[]Instance) {
 		if !collected(rc) {
 			continue
 		}
+		place := m.providerPlace(rc)
 		for _, ri := range m.instances(rc).insts {
 			*out = append(*out, Instance{
+				Account: place.account, Region: place.region,
 				Address: ri.addr, Mode: rc.mode, Type: rc.typ, Name: rc.name, Module: m.addr,
 				Values:  ri.full(),
 				Loc:     l.loc(rc.defRange),

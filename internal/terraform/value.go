@@ -4,6 +4,7 @@ import (
 	"math/big"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/zclconf/go-cty/cty"
 
@@ -344,8 +345,16 @@ func (b valuer) refList(n node, types ...string) inventory.Value[[]inventory.Val
 	return inventory.Of(out, b.loc(n))
 }
 
-// isReference reports whether a value was read from elsewhere.
-func isReference(n node) bool { return len(n.refs()) > 0 }
+// isReference reports whether a value was read from a resource, a data
+// source or a module output (an input variable is not a reference).
+func isReference(n node) bool {
+	for _, a := range n.refs() {
+		if !strings.HasPrefix(a, "var.") {
+			return true
+		}
+	}
+	return false
+}
 
 func sortedKeys[V any](m map[string]V) []string {
 	out := make([]string, 0, len(m))

@@ -114,6 +114,9 @@ func instances(ctx context.Context, p *tfjson.Plan, lines lineIndex, file string
 			r := &referrer{byAddr: byAddr, self: pl}
 			v = r.apply(v, cr.Expressions, 0)
 			errs = append(errs, r.errs...)
+			if pl.mode == terraform.Managed {
+				v = absentUnset(v, cr.Expressions, 0)
+			}
 		}
 		out = append(out, terraform.Instance{
 			Address: pl.address,
@@ -241,6 +244,50 @@ func configIndex(c *tfjson.Config) map[string]*tfjson.ConfigResource {
 	}
 	walk(c.RootModule, "", 0)
 	return out
+}
+
+// absentUnset makes null the attributes that after_unknown marks but the
+// configuration does not set: optional and computed attributes left to the
+// provider (aws_iam_role managed_policy_arns, aws_lambda_function
+// tracing_config), which the HCL loader reads as absent too. tags_all,
+// computed from the provider's default tags, stays unknown.
+func absentUnset(v cty.Value, exprs map[string]*tfjson.Expression, depth int) cty.Value {
+	if depth > 32 || v.IsNull() || !v.IsKnown() || !v.Type().IsObjectType() {
+		return v
+	}
+	attrs := v.AsValueMap()
+	changed := false
+	for name, cur := range attrs {
+		e := exprs[name]
+		switch {
+		case e == nil || e.ExpressionData == nil:
+			if cur.IsKnown() || name == "tags_all" {
+				continue
+			}
+			attrs[name] = cty.NullVal(cty.DynamicPseudoType)
+			changed = true
+		case e.NestedBlocks != nil && len(e.NestedBlocks) > 0:
+			switch ty := cur.Type(); {
+			case !cur.IsKnown() || cur.IsNull():
+			case ty.IsObjectType():
+				attrs[name] = absentUnset(cur, e.NestedBlocks[0], depth+1)
+				changed = true
+			case (ty.IsTupleType() || ty.IsListType()) && cur.LengthInt() == len(e.NestedBlocks):
+				elems := cur.AsValueSlice()
+				for i := range elems {
+					elems[i] = absentUnset(elems[i], e.NestedBlocks[i], depth+1)
+				}
+				if len(elems) > 0 {
+					attrs[name] = cty.TupleVal(elems)
+					changed = true
+				}
+			}
+		}
+	}
+	if !changed {
+		return v
+	}
+	return cty.ObjectVal(attrs)
 }
 
 // referrer applies one instance's configuration references to its values.
