@@ -218,22 +218,40 @@ func matchAny(patterns []string, subject string, match func(string, string) bool
 // result covers only the known patterns.
 func (s *Statement) GrantedActions(c *Catalog) (granted []Action, unrecognized []string) {
 	d := c.impl
-	picked := make([]bool, len(d.actions))
-	patterns := s.Actions
-	if s.NotActionSet {
-		patterns = s.NotActions
+	if !s.NotActionSet {
+		// The common case: as many actions as the patterns name, in catalog
+		// order, without touching the rest of the catalog.
+		var idx []int
+		for _, p := range s.Actions {
+			m := d.expand(p)
+			if len(m) == 0 {
+				unrecognized = append(unrecognized, p)
+			}
+			idx = append(idx, m...)
+		}
+		slices.Sort(idx)
+		idx = slices.Compact(idx)
+		if len(idx) > 0 {
+			granted = make([]Action, len(idx))
+			for i, j := range idx {
+				granted[i] = d.actions[j]
+			}
+		}
+		return granted, unrecognized
 	}
-	for _, p := range patterns {
-		idx := d.expand(p)
-		if len(idx) == 0 {
+	// NotAction grants the complement of what its patterns name.
+	picked := make([]bool, len(d.actions))
+	for _, p := range s.NotActions {
+		m := d.expand(p)
+		if len(m) == 0 {
 			unrecognized = append(unrecognized, p)
 		}
-		for _, i := range idx {
+		for _, i := range m {
 			picked[i] = true
 		}
 	}
 	for i, ok := range picked {
-		if ok != s.NotActionSet {
+		if !ok {
 			granted = append(granted, d.actions[i])
 		}
 	}
