@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"github.com/lambdawarden/lambdawarden/internal/checks/checktest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -56,15 +57,18 @@ func TestSAMTranslatorOracle(t *testing.T) {
 		name     string
 		template string
 		params   []string
+		// allowed lists the verdicts that legitimately differ, each with
+		// the reason (see compareVerdicts).
+		allowed map[string]string
 	}{
-		{"examples/sam", "../../examples/sam/template.yaml", nil},
-		{"examples/sam dev", "../../examples/sam/template.yaml", []string{"Stage=dev"}},
-		{"globals", "testdata/sam-globals/template.yaml", nil},
-		{"policy templates", "testdata/sam-policy-templates/template.yaml", nil},
-		{"policy templates prod", "testdata/sam-policy-templates/template.yaml", []string{"Stage=prod"}},
-		{"events", "testdata/sam-events/template.yaml", nil},
-		{"unknown values", "testdata/sam-unknown/template.yaml", nil},
-		{"every policy template", "testdata/oracle/all-policy-templates.yaml", nil},
+		{"examples/sam", "../../examples/sam/template.yaml", nil, nil},
+		{"examples/sam dev", "../../examples/sam/template.yaml", []string{"Stage=dev"}, nil},
+		{"globals", "testdata/sam-globals/template.yaml", nil, nil},
+		{"policy templates", "testdata/sam-policy-templates/template.yaml", nil, nil},
+		{"policy templates prod", "testdata/sam-policy-templates/template.yaml", []string{"Stage=prod"}, nil},
+		{"events", "testdata/sam-events/template.yaml", nil, nil},
+		{"unknown values", "testdata/sam-unknown/template.yaml", nil, nil},
+		{"every policy template", "testdata/oracle/all-policy-templates.yaml", nil, nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -114,6 +118,7 @@ func TestSAMTranslatorOracle(t *testing.T) {
 				t.Errorf("the SAM template and its translation load differently (- SAM source, + translated CloudFormation):\n%s", d)
 			}
 			t.Logf("%d security-relevant facts agree", len(a))
+			checktest.Compare(t, checktest.Verdicts(fromSAM, oracleNow), checktest.Verdicts(fromCFN, oracleNow), tc.allowed)
 		})
 	}
 }

@@ -3,6 +3,7 @@ package serverless
 import (
 	"context"
 	"fmt"
+	"github.com/lambdawarden/lambdawarden/internal/checks/checktest"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -62,6 +63,7 @@ func TestOracleOSLS(t *testing.T) {
 			want := templateFacts(t, gen, functionKeysOf(src))
 			got := inventoryFacts(src)
 			compareFacts(t, got, want)
+			checktest.Compare(t, checktest.Verdicts(src, oracleNow), checktest.Verdicts(loadGenerated(t, gen), oracleNow), nil)
 		})
 	}
 }
