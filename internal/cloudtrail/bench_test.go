@@ -14,7 +14,7 @@ import (
 )
 
 // Throughput benchmarks (MB/s of uncompressed CloudTrail JSON). The end to
-// end figure against `gzip -dc` is in BENCHMARKS-section.md.
+// end figure against `gzip -dc` is in BENCHMARKS.md ("CloudTrail").
 
 // BenchmarkDecode is the record decoder alone, on one core.
 func BenchmarkDecode(b *testing.B) {

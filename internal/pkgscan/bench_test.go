@@ -18,7 +18,7 @@ import (
 )
 
 // Benchmarks build their packages in b.TempDir() (nothing is checked in).
-// See BENCHMARKS-section.md for figures and how to reproduce them:
+// See BENCHMARKS.md ("Deployment packages") for figures and how to reproduce them:
 //
 //	go test -run '^$' -bench 'Scan250MB|NodeModules20k' -benchtime 3x ./internal/pkgscan/
 //

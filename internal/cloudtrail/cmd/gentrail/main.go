@@ -1,7 +1,7 @@
 // Command gentrail writes a synthetic CloudTrail log set in the S3 delivery
 // layout (AWSLogs/ACCOUNT/CloudTrail/REGION/YYYY/MM/DD/*.json.gz), for the
 // throughput benchmark of `lambdawarden policy generate` (see
-// internal/cloudtrail/BENCHMARKS-section.md and package trailgen for what
+// BENCHMARKS.md ("CloudTrail") and package trailgen for what
 // the records hold). Output is deterministic for a seed.
 //
 // Usage:
